@@ -1,0 +1,38 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from assessments.services import campaign_install_default
+from indicators.services import indicator_sets_install_defaults
+from orgs.demo import demo_tree_rows
+from orgs.services import official_save, orgs_bulk_load
+
+DEMO_PASSWORD = "yuxi-demo-2024"
+# One login per role: the city's organisation department, and a township with its village.
+DEMO_LOGINS = [
+    ("admin", "530400", "admin", "玉溪市委组织部管理员"),
+    ("leader", "530423201", "leader", "通海县里山彝族乡负责人"),
+    ("reviewer", "530423201", "reviewer", "通海县里山彝族乡评审员"),
+    ("operator", "530423201202", "operator", "通海县里山彝族乡大黑冲村填报员"),
+    ("county_leader", "530423", "leader", "通海县负责人"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo: Yuxi's tree with generated groups, indicator sets, the campaign and demo logins."
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        tree = orgs_bulk_load(rows=demo_tree_rows())
+        sets = indicator_sets_install_defaults()
+        campaign_install_default()
+        for username, code, role, _label in DEMO_LOGINS:
+            official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"
+            f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套"
+        )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, _code, role, label in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14} {role:<9} {label}")

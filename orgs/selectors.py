@@ -1,0 +1,48 @@
+"""Reads of the organisation tree. Scope lives here: a user reads their own unit's subtree."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from yuxi_campaign.errors import OutOfScope
+
+from .models import Organisation, User
+
+
+def scope_filter(user: User, prefix: str = "") -> dict | None:
+    """Filters selecting the user's subtree, ``{}`` for everything, ``None`` for nothing."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser and user.org_id is None:
+        return {}
+    org = user.org
+    if org is None:
+        return None
+    return {f"{prefix}tree_id": org.tree_id, f"{prefix}lft__gte": org.lft, f"{prefix}lft__lte": org.rght}
+
+
+def orgs_for_user(user: User) -> QuerySet[Organisation]:
+    filters = scope_filter(user)
+    if filters is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(**filters)
+
+
+def org_get_for_user(user: User, pk: int) -> Organisation:
+    try:
+        return orgs_for_user(user).get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise OutOfScope("未找到该单位，或不在您的权限范围内") from None
+
+
+def org_within(org: Organisation, other: Organisation) -> bool:
+    """Whether ``other`` is ``org`` or below it."""
+    return other.tree_id == org.tree_id and org.lft <= other.lft <= org.rght
+
+
+def org_path(org: Organisation) -> list[dict]:
+    """Ancestors from the root down to ``org`` (one query)."""
+    rows = Organisation.objects.filter(tree_id=org.tree_id, lft__lte=org.lft, rght__gte=org.rght).order_by(
+        "lft"
+    )
+    return [{"id": r.pk, "code": r.code, "name": r.name, "level": r.level} for r in rows]

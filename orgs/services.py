@@ -1,0 +1,380 @@
+"""Every structural write of the organisation tree goes through this module.
+
+django-mptt keeps lft/rght in every row and shifts them on each insert or move; two of those at
+once corrupt the tree. So each write here takes one lock (a row of TreeWriteLock, SELECT … FOR
+UPDATE; SQLite serialises writers with IMMEDIATE transactions), re-reads the nodes it touches
+after the lock, and only then lets mptt do its bookkeeping. Bulk loads skip mptt entirely and
+compute lft/rght/depth in one depth-first pass."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from yuxi_campaign.errors import InvalidInput, NotAllowed
+
+from . import rules
+from .models import Organisation, Role, TreeWriteLock, User
+
+LOCK_NAME = "org-tree"
+CODE_RE = re.compile(r"^\d{6,15}$")
+ANCESTOR_FIELDS = {"county": "county_id", "township": "township_id", "village": "village_id"}
+
+
+def _lock_tree() -> None:
+    TreeWriteLock.objects.get_or_create(name=LOCK_NAME)
+    TreeWriteLock.objects.select_for_update().get(name=LOCK_NAME)
+
+
+def validate_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput("编码不能为空", fields={"code": ["编码不能为空"]})
+    if not CODE_RE.match(code):
+        raise InvalidInput(
+            f"编码“{code}”无效：应为 6–15 位数字（行政区划代码样式）",
+            fields={"code": ["编码应为 6–15 位数字"]},
+        )
+    return code
+
+
+def validate_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("名称不能为空", fields={"name": ["名称不能为空"]})
+    if len(name) > 100:
+        raise InvalidInput("名称不能超过 100 个字", fields={"name": ["名称不能超过 100 个字"]})
+    return name
+
+
+def level_error(*, parent_level: str | None, level: str) -> str | None:
+    """The Chinese message for a level that does not sit exactly one below its parent, or None."""
+    if parent_level is None:
+        if level != "city":
+            return f"只有市级单位可以没有上级，{rules.LEVEL_LABELS_ZH.get(level, level)}必须有上级"
+        return None
+    expected = rules.child_level(parent_level)
+    if expected is None:
+        return f"{rules.LEVEL_LABELS_ZH[parent_level]}是最底层，不能再有下级"
+    if level != expected:
+        return (
+            f"层级错误：上级是{rules.LEVEL_LABELS_ZH[parent_level]}，本单位应为"
+            f"{rules.LEVEL_LABELS_ZH[expected]}，而不是{rules.LEVEL_LABELS_ZH.get(level, level)}"
+        )
+    return None
+
+
+def kind_error(*, kind: str, level: str) -> str | None:
+    if kind not in rules.ALL_KINDS:
+        return f"未知类型“{kind}”：可选 {'、'.join(rules.ALL_KINDS)}"
+    if not rules.kind_fits_level(kind, level):
+        allowed = "、".join(rules.KINDS_BY_LEVEL[level])
+        return f"类型“{kind}”不适用于{rules.LEVEL_LABELS_ZH[level]}：可选 {allowed}"
+    return None
+
+
+def _ancestor_ids(parent: Organisation | None) -> dict[str, int | None]:
+    """county/township/village ids for a child of ``parent``."""
+    values: dict[str, int | None] = {"county_id": None, "township_id": None, "village_id": None}
+    if parent is None:
+        return values
+    for level, attr in ANCESTOR_FIELDS.items():
+        values[attr] = parent.pk if parent.level == level else getattr(parent, attr)
+    return values
+
+
+@transaction.atomic
+def org_create(
+    *, parent: Organisation | int, code: str, name: str, kind: str, level: str | None = None
+) -> Organisation:
+    """Add a unit under ``parent``: its level is the one below the parent's."""
+    code = validate_code(code)
+    name = validate_name(name)
+    _lock_tree()
+    parent_id = parent.pk if isinstance(parent, Organisation) else parent
+    try:
+        fresh_parent = Organisation.objects.get(pk=parent_id)
+    except Organisation.DoesNotExist:
+        raise InvalidInput("上级单位不存在", fields={"parent": ["上级单位不存在"]}) from None
+    child = rules.child_level(fresh_parent.level)
+    if level is not None and (msg := level_error(parent_level=fresh_parent.level, level=level)):
+        raise InvalidInput(msg, fields={"level": [msg]})
+    if child is None:
+        msg = level_error(parent_level=fresh_parent.level, level="group")
+        raise InvalidInput(msg or "", fields={"parent": [msg or ""]})
+    if msg := kind_error(kind=kind, level=child):
+        raise InvalidInput(msg, fields={"kind": [msg]})
+    if not fresh_parent.is_active:
+        raise InvalidInput(
+            f"上级单位“{fresh_parent.name}”已停用，不能新增下级", fields={"parent": ["上级单位已停用"]}
+        )
+    if Organisation.objects.filter(code=code).exists():
+        raise InvalidInput(f"编码“{code}”已被使用", fields={"code": [f"编码“{code}”已被使用"]})
+    org = Organisation(
+        code=code,
+        name=name,
+        level=child,
+        kind=kind,
+        area_type=rules.area_type_for(kind),
+        parent=fresh_parent,
+        **_ancestor_ids(fresh_parent),
+    )
+    org.save()
+    return org
+
+
+@transaction.atomic
+def org_update(*, org: Organisation, name: str | None = None, is_active: bool | None = None) -> Organisation:
+    """Rename a unit, or deactivate it (with everything below it) or reactivate it."""
+    _lock_tree()
+    org = Organisation.objects.get(pk=org.pk)
+    fields: list[str] = []
+    if name is not None:
+        org.name = validate_name(name)
+        fields.append("name")
+    if is_active is not None and is_active != org.is_active:
+        if is_active:
+            if org.parent_id and not Organisation.objects.filter(pk=org.parent_id, is_active=True).exists():
+                raise InvalidInput(
+                    "上级单位已停用，不能单独启用下级", fields={"is_active": ["上级单位已停用"]}
+                )
+            org.is_active = True
+            fields.append("is_active")
+        else:
+            Organisation.objects.filter(tree_id=org.tree_id, lft__gt=org.lft, rght__lt=org.rght).update(
+                is_active=False
+            )
+            org.is_active = False
+            fields.append("is_active")
+    if fields:
+        org.save(update_fields=fields)
+    return org
+
+
+@transaction.atomic
+def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
+    """Move a unit (and its subtree) under another parent of the same level."""
+    _lock_tree()
+    org = Organisation.objects.get(pk=org.pk)
+    new_parent = Organisation.objects.get(pk=new_parent.pk)
+    if org.parent_id is None:
+        raise InvalidInput("市级单位不能移动", fields={"parent": ["市级单位不能移动"]})
+    if msg := level_error(parent_level=new_parent.level, level=org.level):
+        raise InvalidInput(msg, fields={"parent": [msg]})
+    if not new_parent.is_active:
+        raise InvalidInput("新的上级单位已停用", fields={"parent": ["新的上级单位已停用"]})
+    org.move_to(new_parent, "last-child")
+    org = Organisation.objects.get(pk=org.pk)
+    updates = {
+        attr: value
+        for attr, value in _ancestor_ids(new_parent).items()
+        if rules.LEVEL_DEPTH[attr.removesuffix("_id")] < rules.LEVEL_DEPTH[org.level]
+    }
+    if updates:
+        Organisation.objects.filter(tree_id=org.tree_id, lft__gte=org.lft, rght__lte=org.rght).update(
+            **updates
+        )
+    return Organisation.objects.get(pk=org.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk loads: no mptt bookkeeping per row; positions computed in one pass per tree.
+
+
+@dataclass(frozen=True)
+class NewOrg:
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str | None
+
+
+@dataclass
+class BulkLoadResult:
+    created: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    repositioned: int = 0
+
+
+def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
+    """Create the units that are new and rename those whose name changed. Rows must already be
+    valid (the importer checks them). Re-loading the same rows changes nothing."""
+    by_level: dict[str, list[NewOrg]] = defaultdict(list)
+    for row in rows:
+        by_level[row.level].append(row)
+    result = BulkLoadResult()
+    with transaction.atomic():
+        _lock_tree()
+        all_codes = [r.code for level_rows in by_level.values() for r in level_rows]
+        existing = dict(Organisation.objects.filter(code__in=all_codes).values_list("code", "name"))
+        parent_codes = {
+            r.parent_code for level_rows in by_level.values() for r in level_rows if r.parent_code
+        }
+        parents = {
+            code: (pk, tree_id)
+            for code, pk, tree_id in Organisation.objects.filter(code__in=parent_codes).values_list(
+                "code", "pk", "tree_id"
+            )
+        }
+        next_tree = (Organisation.objects.aggregate(m=Max("tree_id"))["m"] or 0) + 1
+        touched_trees: set[int] = set()
+        renames: list[tuple[str, str]] = []
+        for level in rules.LEVELS:  # parents before children, one bulk insert per level
+            batch: list[Organisation] = []
+            for row in by_level.get(level, []):
+                if row.code in existing:
+                    if existing[row.code] != row.name:
+                        renames.append((row.name, row.code))
+                    else:
+                        result.unchanged += 1
+                    continue
+                if row.parent_code is None:
+                    parent_id, tree_id = None, next_tree
+                    next_tree += 1
+                else:
+                    parent_id, tree_id = parents[row.parent_code]
+                batch.append(
+                    Organisation(
+                        code=row.code,
+                        name=row.name,
+                        level=row.level,
+                        kind=row.kind,
+                        area_type=rules.area_type_for(row.kind),
+                        parent_id=parent_id,
+                        tree_id=tree_id,
+                        lft=0,
+                        rght=0,
+                        depth=rules.LEVEL_DEPTH[row.level],
+                    )
+                )
+                touched_trees.add(tree_id)
+            if batch:
+                with Organisation.objects.disable_mptt_updates():
+                    created = Organisation.objects.bulk_create(batch, batch_size=1000)
+                if created and created[0].pk is None:  # backends that return no ids
+                    created = list(Organisation.objects.filter(code__in=[o.code for o in batch]))
+                parents.update({org.code: (org.pk, org.tree_id) for org in created})
+                result.created += len(batch)
+        if renames:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Organisation._meta.db_table} SET name = %s WHERE code = %s",  # noqa: S608 - our table
+                    renames,
+                )
+            result.renamed = len(renames)
+        if touched_trees:
+            result.repositioned = renumber_trees(tree_ids=touched_trees)
+    return result
+
+
+def renumber_trees(*, tree_ids: Iterable[int]) -> int:
+    """Recompute lft/rght/depth and the denormalised ancestors of whole trees in one depth-first
+    pass each (children ordered by code, as ``order_insertion_by`` does); write only rows that
+    changed. Call with the tree lock held. Returns the number of rows rewritten."""
+    table = Organisation._meta.db_table
+    changed: list[tuple] = []
+    for tree_id in sorted(set(tree_ids)):
+        rows = list(
+            Organisation.objects.filter(tree_id=tree_id).values_list(
+                "pk",
+                "parent_id",
+                "code",
+                "level",
+                "lft",
+                "rght",
+                "depth",
+                "county_id",
+                "township_id",
+                "village_id",
+            )
+        )
+        by_id = {row[0]: row for row in rows}
+        children: dict[int | None, list[tuple]] = defaultdict(list)
+        for row in rows:
+            children[row[1]].append(row)
+        for siblings in children.values():
+            siblings.sort(key=lambda r: r[2])
+        roots = children[None]
+        counter = 0
+        # iterative DFS: (row, ancestors dict, entering?)
+        stack: list[tuple[tuple, dict[str, int | None], bool]] = [
+            (root, {"county_id": None, "township_id": None, "village_id": None}, True)
+            for root in reversed(roots)
+        ]
+        lft: dict[int, int] = {}
+        while stack:
+            row, anc, entering = stack.pop()
+            pk = row[0]
+            if entering:
+                counter += 1
+                lft[pk] = counter
+                stack.append((row, anc, False))
+                child_anc = dict(anc)
+                attr = ANCESTOR_FIELDS.get(row[3])
+                if attr:
+                    child_anc[attr] = pk
+                for child in reversed(children.get(pk, [])):
+                    stack.append((child, child_anc, True))
+            else:
+                counter += 1
+                depth = rules.LEVEL_DEPTH[row[3]]
+                new = (lft[pk], counter, depth, anc["county_id"], anc["township_id"], anc["village_id"])
+                if new != tuple(by_id[pk][4:10]):
+                    changed.append((*new, pk))
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET lft = %s, rght = %s, depth = %s, county_id = %s, "  # noqa: S608 - our table
+                "township_id = %s, village_id = %s WHERE id = %s",
+                changed,
+            )
+    return len(changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Officials
+
+
+@transaction.atomic
+def official_save(
+    *, username: str, org_code: str, role: str, password: str | None = None
+) -> tuple[User, bool]:
+    """Create or update the user ``username`` bound to the unit ``org_code`` with ``role``."""
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput("用户名不能为空", fields={"username": ["用户名不能为空"]})
+    if role not in Role.values:
+        raise InvalidInput(f"未知角色“{role}”：可选 {', '.join(Role.values)}", fields={"role": ["未知角色"]})
+    try:
+        org = Organisation.objects.get(code=org_code)
+    except Organisation.DoesNotExist:
+        raise InvalidInput(f"编码为“{org_code}”的单位不存在", fields={"org": ["单位不存在"]}) from None
+    if not org.is_active:
+        raise InvalidInput(f"单位“{org.name}”已停用", fields={"org": ["单位已停用"]})
+    if role == Role.ADMIN and org.parent_id is not None:
+        raise NotAllowed("管理员只能设在市级组织部（树的根）", fields={"role": ["管理员只能属于市级单位"]})
+    user, created = User.objects.get_or_create(username=username, defaults={"org": org, "role": role})
+    changed = created or user.org_id != org.pk or user.role != role or user.is_staff != (role == Role.ADMIN)
+    user.org = org
+    user.role = role
+    user.is_staff = role == Role.ADMIN
+    if password and not user.check_password(password):
+        user.set_password(password)
+        changed = True
+    elif created and not password:
+        user.set_unusable_password()
+    if changed:
+        user.save()
+    return user, created
+
+
+def subtree_filter(org: Organisation, prefix: str = "") -> dict:
+    """Keyword filters selecting ``org`` and everything below it (one indexed range)."""
+    return {f"{prefix}tree_id": org.tree_id, f"{prefix}lft__gte": org.lft, f"{prefix}lft__lte": org.rght}

@@ -1,0 +1,93 @@
+"""Small typed readers of the environment that fail loudly on a bad value."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+
+class ConfigError(RuntimeError):
+    """A setting in the environment has a value we cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if not items:
+        raise ConfigError(f"{name} is set but lists nothing: give comma-separated values")
+    return items
+
+
+def parse_database_url(url: str, *, base_dir: str) -> dict:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        if parts.netloc:
+            raise ConfigError(f"DATABASE_URL={url!r}: write sqlite:///relative.db or sqlite:////absolute.db")
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise ConfigError(f"DATABASE_URL={url!r} names no SQLite file")
+        if not os.path.isabs(path) and path != ":memory:":
+            path = os.path.join(base_dir, path)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                # IMMEDIATE makes a writer take the lock at BEGIN, so two simultaneous transitions
+                # queue instead of failing with "database is locked" half-way.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(f"DATABASE_URL={url!r} names no database")
+        options = dict(parse_qsl(parts.query))
+        pool = options.pop("pool", "false").lower() in {"1", "true", "yes", "on"}
+        db_options: dict = dict(options)
+        if pool:
+            db_options["pool"] = True
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 0 if pool else 60,
+            "CONN_HEALTH_CHECKS": not pool,
+            "OPTIONS": db_options,
+        }
+    raise ConfigError(f"DATABASE_URL={url!r}: only sqlite:/// and postgres:// are supported")

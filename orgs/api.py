@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from yuxi_campaign.errors import NotAllowed
@@ -71,8 +71,9 @@ class IsCampaignAdminForWrites(BasePermission):
 
 
 class OrgViewSet(viewsets.ViewSet):
-    permission_classes = [IsCampaignAdminForWrites]
+    permission_classes = [IsAuthenticated, IsCampaignAdminForWrites]
     serializer_class = OrgSerializer
+    queryset = Organisation.objects.none()  # for the schema only; every read goes through the selector
 
     @extend_schema(
         parameters=[

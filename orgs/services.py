@@ -168,7 +168,8 @@ def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
         raise InvalidInput(msg, fields={"parent": [msg]})
     if not new_parent.is_active:
         raise InvalidInput("新的上级单位已停用", fields={"parent": ["新的上级单位已停用"]})
-    org.move_to(new_parent, "last-child")
+    org.parent = new_parent
+    org.save()  # mptt moves the subtree, keeping siblings in code order
     org = Organisation.objects.get(pk=org.pk)
     updates = {
         attr: value

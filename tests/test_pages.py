@@ -1,0 +1,44 @@
+import re
+
+from django.contrib.staticfiles import finders
+
+
+def test_the_login_page_is_in_chinese_by_default(db, client):
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "登录" in page and "用户名" in page and "密码" in page
+
+
+def test_a_wrong_password_shows_a_chinese_error(db, client, tree, user_factory):
+    user_factory(tree.village, "operator", username="op")
+    page = client.post("/accounts/login/", {"username": "op", "password": "wrong"}).content.decode()
+    assert "请输入一个正确的" in page
+
+
+def test_the_home_page_needs_a_login_and_greets_the_official(db, client, tree, user_factory):
+    assert client.get("/").status_code == 302
+    user_factory(tree.village, "operator", username="op")
+    client.login(username="op", password="correct-horse-battery")
+    page = client.get("/").content.decode()
+    assert tree.village.name in page
+
+
+def test_english_is_available(db, client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in page and "Log in" in page
+
+
+def test_pages_load_no_asset_from_outside(db, client):
+    for url in ("/accounts/login/", "/api/docs/"):
+        page = client.get(url).content.decode()
+        external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", page)
+        assert external == [], (url, external)
+    assert finders.find("vendor/htmx/htmx.min.js")
+
+
+def test_the_openapi_schema_and_docs_are_served(db, client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/orgs/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "/static/drf_spectacular_sidecar/" in docs

@@ -1,0 +1,63 @@
+from django.apps import apps
+from django.core.management import call_command
+
+from orgs.models import Organisation, User
+from tests.conftest import assert_tree_valid
+
+
+def dump() -> dict:
+    """Every row of every table the demo writes."""
+    data = {}
+    for label in (
+        "orgs.Organisation",
+        "orgs.User",
+        "indicators.IndicatorSet",
+        "indicators.Dimension",
+        "indicators.Indicator",
+        "assessments.Campaign",
+        "assessments.PaceTarget",
+        "assessments.Round",
+    ):
+        model = apps.get_model(label)
+        data[label] = list(model.objects.order_by("pk").values())
+    return data
+
+
+def test_seed_demo_loads_yuxi_and_running_it_twice_gives_the_same_database(db, capsys):
+    call_command("seed_demo")
+    first = dump()
+    out = capsys.readouterr().out
+    assert "operator" in out and "yuxi-demo-2024" in out
+    call_command("seed_demo")
+    assert dump() == first
+    counts = {
+        level: Organisation.objects.filter(level=level).count()
+        for level in ("city", "county", "township", "village")
+    }
+    assert counts == {"city": 1, "county": 9, "township": 76, "village": 718}
+    assert Organisation.objects.filter(level="village", kind="社区").count() == 294
+    groups = Organisation.objects.filter(level="group")
+    assert 718 * 8 <= groups.count() <= 718 * 12
+    assert not groups.filter(parent__kind="村").exclude(kind="村民小组").exists()
+    assert not groups.filter(parent__kind="社区", kind="村民小组").exists()
+    mall = Organisation.objects.get(name="财富广场小区")
+    assert [mall.parent.name, mall.township.name, mall.county.name] == [
+        "青龙社区",
+        "桂山街道",
+        "新平彝族傣族自治县",
+    ]
+    hamlet = Organisation.objects.get(name="下打马坎村民小组")
+    assert [hamlet.parent.name, hamlet.township.name, hamlet.county.name] == [
+        "大黑冲村",
+        "里山彝族乡",
+        "通海县",
+    ]
+    assert_tree_valid(mall.tree_id)
+    assert set(User.objects.values_list("role", flat=True)) == {"operator", "reviewer", "leader", "admin"}
+
+
+def test_every_demo_login_can_log_in(db, client):
+    call_command("seed_demo")
+    for username in ("admin", "leader", "reviewer", "operator"):
+        assert client.login(username=username, password="yuxi-demo-2024"), username
+        client.logout()

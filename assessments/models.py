@@ -81,3 +81,232 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} 年度"
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+    ACCEPTED = "accepted", _("Accepted")
+    RECHECKED = "rechecked", _("Rechecked")
+    FAILED = "failed", _("Failed")
+    IN_NOTICE = "in_notice", _("In public notice")
+    NAMED = "named", _("Named")
+    REJECTED = "rejected", _("Rejected")
+    RECTIFYING = "rectifying", _("Rectifying")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Stage(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    REVIEW = "review", _("Review")
+    RECHECK = "recheck", _("Recheck")
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+class Assessment(models.Model):
+    """One unit, one round, one target; its three score sheets are rows of Score."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="assessments")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="assessments")
+    target = models.CharField(_("target"), max_length=15, choices=Target.choices)
+    indicator_set = models.ForeignKey(
+        "indicators.IndicatorSet", on_delete=models.PROTECT, related_name="assessments"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    self_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    review_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    recheck_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    final_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    veto_failed = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=4, choices=Outcome.choices, blank=True)
+    notice_started_at = models.DateTimeField(null=True, blank=True)
+    notice_ends_at = models.DateTimeField(null=True, blank=True)
+    rectify_deadline = models.DateField(null=True, blank=True)
+    rectify_overdue_at = models.DateTimeField(null=True, blank=True)
+    declared_by = models.ForeignKey(
+        "orgs.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "round", "target"], name="assessment_one_per_unit_round_target"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="assessment_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["round", "state"], name="assessment_round_state"),
+            models.Index(
+                fields=["notice_ends_at"], name="assessment_open_notices", condition=Q(state="in_notice")
+            ),
+            models.Index(
+                fields=["rectify_deadline"], name="assessment_rectifying", condition=Q(state="rectifying")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.round.year} {self.get_target_display()}"
+
+    @property
+    def threshold(self):
+        s = self.indicator_set
+        return s.demonstration_threshold if self.target == Target.DEMONSTRATION else s.standard_threshold
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=5, decimal_places=1)
+    comment = models.TextField(blank=True)
+    veto_passed = models.BooleanField(null=True, blank=True)
+    updated_by = models.ForeignKey("orgs.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "stage", "indicator"], name="score_one_per_sheet_indicator"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0), name="score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.indicator_id}: {self.score}"
+
+
+class Evidence(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+")
+    stored_name = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("orgs.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TitleStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Title(models.Model):
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="titles")
+    kind = models.CharField(_("title"), max_length=15, choices=Target.choices)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="titles")
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="title")
+    status = models.CharField(max_length=8, choices=TitleStatus.choices, default=TitleStatus.ACTIVE)
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    warnings = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "kind"], condition=Q(status="active"), name="title_one_active_per_unit_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status"], name="title_kind_status")]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.get_kind_display()} ({self.round.year})"
+
+
+class Event(models.Model):
+    """Append-only log: every transition, sheet save, title change and objection."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events", null=True)
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="events", null=True, blank=True)
+    actor = models.ForeignKey("orgs.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Objection(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="objections")
+    content = models.TextField()
+    contact = models.CharField(max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        "orgs.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"异议 #{self.pk}（{self.get_status_display()}）"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey("orgs.User", on_delete=models.CASCADE, related_name="notifications")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=30)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event", "kind"], name="notification_once_per_user_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_recent")]
+
+    def __str__(self) -> str:
+        return self.message

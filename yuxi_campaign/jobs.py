@@ -6,7 +6,10 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-PERIODIC_JOBS: list[str] = []  # dotted paths of functions taking no arguments
+PERIODIC_JOBS: list[str] = [  # dotted paths of functions taking no arguments
+    "assessments.workflow.notices_close_due",
+    "assessments.workflow.rectifications_flag_overdue",
+]
 
 
 def run_periodic_jobs() -> None:

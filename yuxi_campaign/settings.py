@@ -136,6 +136,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "yuxi_campaign.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"objection": env_str("OBJECTION_THROTTLE_RATE", "5/hour")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of the app whose X-Forwarded-For is trusted for throttling (nginx: 1).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0 if DEBUG else 1),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "玉溪「四级联创」 API",
@@ -161,6 +163,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 PERIODIC_JOB_SECONDS = env_int("PERIODIC_JOB_SECONDS", 120)
+# Installed into django-celery-beat's tables by the DatabaseScheduler at start; editable in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "close-due-notices": {"task": "assessments.tasks.close_due_notices", "schedule": 300.0},
+    "flag-overdue-rectifications": {
+        "task": "assessments.tasks.flag_overdue_rectifications",
+        "schedule": 3600.0,
+    },
+    "cleanup-evidence": {"task": "assessments.tasks.cleanup_evidence", "schedule": 86400.0},
+}
 
 # Production switches: explicit, and all on when DEBUG is off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

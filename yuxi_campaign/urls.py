@@ -6,6 +6,15 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import RoundViewSet
+from assessments.api_workflow import (
+    AssessmentViewSet,
+    NoticeViewSet,
+    NotificationViewSet,
+    ObjectionViewSet,
+    ProgressViewSet,
+    RankingViewSet,
+    ResultViewSet,
+)
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
 
@@ -15,6 +24,13 @@ router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
 router.register("indicator-sets", IndicatorSetViewSet, basename="indicator-set")
 router.register("rounds", RoundViewSet, basename="round")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("objections", ObjectionViewSet, basename="objection")
+router.register("results", ResultViewSet, basename="result")
+router.register("rankings", RankingViewSet, basename="ranking")
+router.register("progress", ProgressViewSet, basename="progress")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", views.home, name="home"),

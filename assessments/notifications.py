@@ -1,0 +1,82 @@
+"""In-app notifications: who hears of an event, and what they read."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import User
+from yuxi_campaign.errors import OutOfScope
+
+from . import policy
+from .models import Event, Notification
+
+# Events that tell the unit's own officials what their parent decided.
+TO_UNIT = {
+    "return",
+    "review",
+    "accept",
+    "fail",
+    "recheck",
+    "publish",
+    "close_notice",
+    "warn",
+    "rectify_order",
+    "rectified",
+    "revoke",
+}
+# Events that ask the parent's leaders (and reviewers, for a submission) to act.
+TO_PARENT = {"submit": {"reviewer", "leader"}, "objection": {"leader"}, "rectify_overdue": {"leader"}}
+
+
+def _message(event: Event) -> str:
+    a = event.assessment
+    unit = f"{a.org.name}（{a.round.year}年{a.get_target_display()}）"
+    if event.action == "rectify_overdue":
+        return f"{unit}整改期限 {event.data.get('deadline')} 已过，尚未完成整改"
+    if event.action == "objection":
+        return f"{unit}公示期间收到一条异议，请处理"
+    if event.action == "submit":
+        return f"{unit}已提交自评，等待评审"
+    if event.action == "close_notice":
+        outcome = "已命名" if event.to_state == "named" else "公示未通过"
+        return f"{unit}公示结束：{outcome}"
+    label = policy.RULES[event.action].label if event.action in policy.RULES else event.action
+    tail = f"：{event.reason}" if event.reason else ""
+    return f"{unit}已被{label}{tail}"[:300]
+
+
+@transaction.atomic
+def notify_event(*, event_id: int) -> int:
+    """Create the notifications of one event; running it twice creates nothing new."""
+    event = Event.objects.select_related("assessment__org", "assessment__round").filter(pk=event_id).first()
+    if event is None or event.assessment is None:
+        return 0
+    a = event.assessment
+    if event.action in TO_UNIT:
+        users = User.objects.filter(org_id=a.org_id, is_active=True)
+    elif event.action in TO_PARENT and a.org.parent_id:
+        users = User.objects.filter(org_id=a.org.parent_id, role__in=TO_PARENT[event.action], is_active=True)
+    else:
+        return 0
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    message = _message(event)
+    rows = [
+        Notification(user_id=pk, assessment=a, event=event, kind=event.action, message=message)
+        for pk in users.values_list("pk", flat=True)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def notification_mark_read(*, notification_id, user: User) -> Notification:
+    try:
+        notification = Notification.objects.get(pk=notification_id, user=user)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise OutOfScope("未找到该通知") from None
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Campaign, PaceTarget, Round
+from .models import Assessment, Campaign, Event, Objection, PaceTarget, Round, Title
 
 
 class PaceTargetInline(admin.TabularInline):
@@ -25,3 +25,50 @@ class RoundAdmin(admin.ModelAdmin):
         "review_closes",
         "notice_days",
     ]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The log and its derived rows are written by services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "assessment", "actor", "from_state", "to_state", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["assessment__org", "assessment__round", "actor"]
+    raw_id_fields = ["assessment", "title", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["org", "round", "target", "state", "final_score", "outcome"]
+    list_filter = ["round", "target", "state", "outcome"]
+    search_fields = ["org__code", "org__name"]
+    list_select_related = ["org", "round"]
+    raw_id_fields = ["org", "declared_by", "indicator_set"]
+    show_full_result_count = False
+
+
+@admin.register(Title)
+class TitleAdmin(ReadOnlyAdmin):
+    list_display = ["org", "kind", "round", "status", "warnings", "granted_at", "revoked_at"]
+    list_filter = ["kind", "status", "round"]
+    search_fields = ["org__code", "org__name"]
+    list_select_related = ["org", "round"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "assessment", "status", "ip_address"]
+    list_filter = ["status"]
+    list_select_related = ["assessment__org", "assessment__round"]

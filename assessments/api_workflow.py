@@ -16,7 +16,7 @@ from rest_framework.viewsets import ViewSet
 
 from orgs.models import Level
 from orgs.selectors import org_get_for_user
-from yuxi_campaign.api import Pagination
+from yuxi_campaign.api import Pagination, decimal_str
 from yuxi_campaign.errors import DomainError, InvalidInput, OutOfScope
 
 from . import notifications, policy, selectors, workflow
@@ -35,10 +35,10 @@ def assessment_row(a: Assessment, user, now) -> dict:
         "target": a.target,
         "state": a.state,
         "version": a.version,
-        "self_total": a.self_total,
-        "review_total": a.review_total,
-        "recheck_total": a.recheck_total,
-        "final_score": a.final_score,
+        "self_total": decimal_str(a.self_total),
+        "review_total": decimal_str(a.review_total),
+        "recheck_total": decimal_str(a.recheck_total),
+        "final_score": decimal_str(a.final_score),
         "veto_failed": a.veto_failed,
         "outcome": a.outcome or None,
         "notice_ends_at": a.notice_ends_at,
@@ -264,7 +264,7 @@ class AssessmentViewSet(ViewSet):
                     "version": a.version,
                     "stage": stage,
                     "total": total,
-                    "final_score": a.final_score,
+                    "final_score": decimal_str(a.final_score),
                     "outcome": a.outcome or None,
                 }
             )
@@ -512,7 +512,7 @@ def notice_row(a: Assessment) -> dict:
         "level": org.level,
         "year": a.round.year,
         "target": a.target,
-        "final_score": a.final_score,
+        "final_score": decimal_str(a.final_score),
         "notice_started_at": a.notice_started_at,
         "notice_ends_at": a.notice_ends_at,
     }

@@ -11,6 +11,7 @@ from django.db.models.functions import Rank
 from orgs import rules
 from orgs.models import Organisation, User
 from orgs.selectors import scope_filter
+from yuxi_campaign.api import decimal_str
 from yuxi_campaign.errors import OutOfScope
 
 from .models import Assessment, Objection, ObjectionStatus, PaceTarget, Target, Title, TitleStatus
@@ -105,7 +106,7 @@ def result_row(values: dict) -> dict:
         "level": values["level"],
         "year": values["year"],
         "target": values["target"],
-        "final_score": values["final_score"],
+        "final_score": decimal_str(values["final_score"]),
         "outcome": values["outcome"] or None,
         "state": values["state"],
         "title": title,
@@ -171,17 +172,18 @@ def progress_for(org: Organisation, year: int) -> dict:
             Organisation.objects.filter(
                 tree_id=org.tree_id, lft__gt=org.lft, rght__lt=org.rght, level=level, is_active=True
             )
-            .annotate(std=_titled(Target.STANDARD, year), demo=_titled(Target.DEMONSTRATION, year))
+            .order_by()  # the tree manager orders by (tree_id, lft), which would split the groups
             .values(*group_by)
             .annotate(
                 units=Count("id"),
-                standard=Count("id", filter=Q(std=True)),
-                demonstration=Count("id", filter=Q(demo=True)),
+                standard=Count("id", filter=Q(_titled(Target.STANDARD, year))),
+                demonstration=Count("id", filter=Q(_titled(Target.DEMONSTRATION, year))),
             )
         )
         org_levels[level] = empty()
-        for c in children:
-            child_levels[c["id"]][level] = empty()
+        if level != child_level:  # a child's own figures are for the levels below it
+            for c in children:
+                child_levels[c["id"]][level] = empty()
         for row in rows:
             numbers = {
                 "units": row["units"],

@@ -12,6 +12,13 @@ from orgs.services import NewOrg, orgs_bulk_load
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # PBKDF2 costs ~0.3 s a user; tests make hundreds of users. Production keeps the default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def tree_rows(*, counties: int = 2, townships: int = 2, villages: int = 2, groups: int = 2) -> list[NewOrg]:
     """A city 530400 with ``counties`` counties, each with townships (a 镇 and a 街道 alternately),
     villages (村 under 镇, 社区 under 街道) and groups."""
@@ -130,3 +137,16 @@ def assert_tree_valid(tree_id: int) -> None:
         for level in ("county", "township", "village"):
             expected = parent["id"] if parent["level"] == level else parent[f"{level}_id"]
             assert r[f"{level}_id"] == expected, f"node {r['id']} has a stale {level}"
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Tasks run in process in tests (even when CI points CELERY_BROKER_URL at Redis), except in
+    the test that runs a real worker."""
+    from yuxi_campaign.celery import app
+
+    eager = "real_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

@@ -56,3 +56,8 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": "；".join(str(e) for e in response.data)}
     return response
+
+
+def decimal_str(value, places: int = 2) -> str | None:
+    """Decimals go out as strings, as DRF's DecimalField does (and the schema says)."""
+    return None if value is None else f"{value:.{places}f}"

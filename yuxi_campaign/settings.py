@@ -148,6 +148,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"AssessmentActionEnum": "assessments.policy.ACTIONS"},
 }
 
 # Celery: with no broker the tasks run in process (eager), and `runserver_with_jobs` runs the

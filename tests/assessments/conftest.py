@@ -49,7 +49,9 @@ def world(tree) -> World:
     return World(tree)
 
 
-def sheet_rows(assessment: Assessment, *, share: Decimal = Decimal(1), veto: bool = True) -> list[dict]:
+def sheet_rows(
+    assessment: Assessment, *, share: Decimal = Decimal(1), veto: bool = True, comment: str = ""
+) -> list[dict]:
     """Rows for every indicator that applies to the unit, at ``share`` of the max (rounded to 0.5)."""
     rows = []
     for indicator in assessment.indicator_set.indicators.order_by("order"):
@@ -57,6 +59,8 @@ def sheet_rows(assessment: Assessment, *, share: Decimal = Decimal(1), veto: boo
             continue
         score = (indicator.max_score * share * 2).quantize(Decimal(1)) / 2
         row = {"indicator": indicator.pk, "score": str(score)}
+        if comment:
+            row["comment"] = comment
         if indicator.is_veto:
             row["veto_passed"] = veto
         rows.append(row)

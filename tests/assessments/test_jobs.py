@@ -1,0 +1,167 @@
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from assessments import workflow
+from assessments.models import Assessment, Event, Notification, State
+from assessments.notifications import notify_event
+from tests.assessments.conftest import advance, end_notice
+from tests.conftest import api_client_for
+from yuxi_campaign.celery import app
+from yuxi_campaign.jobs import run_periodic_jobs
+
+
+def test_close_notices_closes_only_ended_notices_without_open_objections(world, capsys):
+    ended = advance(world, world.declare(), State.IN_NOTICE)
+    end_notice(ended)
+    running = advance(world, world.declare(org=world.tree.sibling_village, actor=world.leader), State.DRAFT)
+    call_command("close_notices")
+    assert "已结束公示 1 个" in capsys.readouterr().out
+    assert Assessment.objects.get(pk=ended.pk).state == State.NAMED
+    assert Assessment.objects.get(pk=running.pk).state == State.DRAFT
+    event = Event.objects.get(assessment=ended, action="close_notice")
+    assert event.actor is None and event.data["automatic"] is True
+    call_command("close_notices")  # safe to run twice
+    assert "已结束公示 0 个" in capsys.readouterr().out
+
+
+def test_the_periodic_job_leaves_a_notice_with_an_undecided_objection_open(world):
+    a = advance(world, world.declare(), State.IN_NOTICE)
+    workflow.objection_submit(assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.1")
+    end_notice(a)
+    assert workflow.notices_close_due() == []
+    assert Assessment.objects.get(pk=a.pk).state == State.IN_NOTICE
+
+
+def test_the_in_process_loop_of_make_run_closes_notices(world):
+    a = advance(world, world.declare(), State.IN_NOTICE)
+    end_notice(a)
+    run_periodic_jobs()
+    assert Assessment.objects.get(pk=a.pk).state == State.NAMED
+
+
+def test_an_overdue_rectification_is_flagged_once_and_the_leader_told(
+    world, django_capture_on_commit_callbacks
+):
+    a = advance(world, world.declare(), State.RECTIFYING)
+    Assessment.objects.filter(pk=a.pk).update(rectify_deadline=timezone.localdate() - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workflow.rectifications_flag_overdue() == [a.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workflow.rectifications_flag_overdue() == []
+    notes = Notification.objects.filter(kind="rectify_overdue")
+    assert [n.user for n in notes] == [world.leader]
+    assert "整改期限" in notes[0].message and "已过" in notes[0].message
+
+
+def test_decisions_on_a_unit_notify_its_officials_newest_first(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        a = advance(world, world.declare(), State.ACCEPTED)
+    body = api_client_for(world.operator).get("/api/v1/notifications/").json()
+    kinds = [n["kind"] for n in body["results"]]
+    assert kinds[:2] == ["accept", "review"]
+    assert all(not n["read"] for n in body["results"]) and body["results"][0]["assessment"] == a.pk
+    parent_kinds = [
+        n["kind"] for n in api_client_for(world.reviewer).get("/api/v1/notifications/").json()["results"]
+    ]
+    assert "submit" in parent_kinds
+
+
+def test_notifying_twice_creates_nothing_new(world):
+    a = advance(world, world.declare(), State.SUBMITTED)
+    Notification.objects.all().delete()
+    event = Event.objects.get(assessment=a, action="submit")
+    notify_event(event_id=event.pk)
+    notify_event(event_id=event.pk)
+    assert Notification.objects.filter(event=event).count() == 2  # the township's reviewer and leader
+
+
+def test_marking_a_notification_read(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(world, world.declare(), State.SUBMITTED)
+    note = Notification.objects.filter(user=world.reviewer).first()
+    assert api_client_for(world.leader).post(f"/api/v1/notifications/{note.pk}/read/").status_code == 404
+    assert (
+        api_client_for(world.reviewer).post(f"/api/v1/notifications/{note.pk}/read/").json()["read"] is True
+    )
+    unread = api_client_for(world.reviewer).get("/api/v1/notifications/", {"unread": "1"}).json()
+    assert note.pk not in [n["id"] for n in unread["results"]]
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_closes_a_notice(world):
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        if os.environ.get("REQUIRE_BROKER"):
+            pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
+        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
+    a = advance(world, world.declare(), State.IN_NOTICE)
+    end_notice(a)
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "yuxi_campaign",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        from assessments.tasks import close_due_notices
+
+        close_due_notices.apply_async(queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if Assessment.objects.get(pk=a.pk).state == State.NAMED:
+                break
+            time.sleep(0.5)
+        assert Assessment.objects.get(pk=a.pk).state == State.NAMED
+        assert Event.objects.get(assessment=a, action="close_notice").actor is None
+    finally:
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+    assert "close_due_notices" in output

@@ -140,6 +140,13 @@ def assert_tree_valid(tree_id: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Evidence files of a test go to its own folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def celery_in_process(request):
     """Tasks run in process in tests (even when CI points CELERY_BROKER_URL at Redis), except in
     the test that runs a real worker."""

@@ -18,8 +18,6 @@ from assessments.api_workflow import (
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
 
-from . import views
-
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
 router.register("indicator-sets", IndicatorSetViewSet, basename="indicator-set")
@@ -33,10 +31,11 @@ router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("assessments.page_urls")),
+    path("", include("assessments.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include(router.urls)),

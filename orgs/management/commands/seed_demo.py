@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from assessments.demo import seed_assessments
 from assessments.services import campaign_install_default
 from indicators.services import indicator_sets_install_defaults
 from orgs.demo import demo_tree_rows
@@ -28,10 +29,11 @@ class Command(BaseCommand):
         campaign_install_default()
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
+        assessments = seed_assessments()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"
-            f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套"
+            f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套，新增评估 {assessments} 个"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, _code, role, label in DEMO_LOGINS:

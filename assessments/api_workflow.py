@@ -468,11 +468,7 @@ class NoticeViewSet(ViewSet):
     @extend_schema(responses=NoticeSerializer(many=True), parameters=[OpenApiParameter("page", int)])
     def list(self, request):
         # Queries: count + one page (unit, its township and county joined).
-        qs = (
-            Assessment.objects.filter(state=State.IN_NOTICE)
-            .select_related("org__county", "org__township", "org__village", "round")
-            .order_by("notice_ends_at", "org__code")
-        )
+        qs = selectors.notices()
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response([notice_row(a) for a in page])

@@ -14,7 +14,7 @@ from orgs.selectors import scope_filter
 from yuxi_campaign.api import decimal_str
 from yuxi_campaign.errors import OutOfScope
 
-from .models import Assessment, Objection, ObjectionStatus, PaceTarget, Target, Title, TitleStatus
+from .models import Assessment, Objection, ObjectionStatus, PaceTarget, State, Target, Title, TitleStatus
 
 
 def assessments_for_user(user: User) -> QuerySet[Assessment]:
@@ -37,6 +37,15 @@ def assessment_get_for_user(user: User, pk) -> Assessment:
         return with_detail(assessments_for_user(user)).get(pk=pk)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise OutOfScope("未找到该评估，或不在您的权限范围内") from None
+
+
+def notices() -> QuerySet[Assessment]:
+    """Assessments in public notice, with what the public lists show (unit path, round)."""
+    return (
+        Assessment.objects.filter(state=State.IN_NOTICE)
+        .select_related("org__county", "org__township", "org__village", "round")
+        .order_by("notice_ends_at", "org__code")
+    )
 
 
 def within_filter(org_id, prefix: str = "org__") -> dict:

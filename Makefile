@@ -44,8 +44,11 @@ fmt: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: migrate
-	$(PY) manage.py generate_province --bench
+# Province scale in its own database (not the demo's): BENCH_DATABASE_URL to use PostgreSQL.
+BENCH_DATABASE_URL ?= sqlite:///bench.sqlite3
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py generate_province --bench
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*'

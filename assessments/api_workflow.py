@@ -3,7 +3,6 @@ call; each read goes through a selector that applies scope."""
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -319,18 +318,7 @@ class AssessmentViewSet(ViewSet):
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<eid>\d+)/download")
     def evidence_download(self, request, pk=None, eid=None):
         a = selectors.assessment_get_for_user(request.user, pk)
-        e = Evidence.objects.filter(pk=eid, assessment=a).first()
-        if e is None:
-            raise OutOfScope("未找到该佐证材料")
-        path = workflow.evidence_dir() / e.stored_name
-        if not path.is_file():
-            raise OutOfScope("文件已不存在")
-        response = FileResponse(
-            path.open("rb"), as_attachment=True, filename=e.original_name, content_type=e.content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return selectors.evidence_file_response(a, eid)
 
     @extend_schema(request=TransitionSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])

@@ -39,6 +39,26 @@ def assessment_get_for_user(user: User, pk) -> Assessment:
         raise OutOfScope("未找到该评估，或不在您的权限范围内") from None
 
 
+def evidence_file_response(assessment: Assessment, evidence_id):
+    """The stored file of one evidence row of ``assessment`` (already scope-checked), as a private
+    attachment; OutOfScope when there is no such row or file."""
+    from django.http import FileResponse
+
+    from .models import Evidence
+    from .workflow import evidence_dir
+
+    e = Evidence.objects.filter(pk=evidence_id, assessment=assessment).first()
+    path = evidence_dir() / e.stored_name if e else None
+    if e is None or not path.is_file():
+        raise OutOfScope("未找到该佐证材料")
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=e.original_name, content_type=e.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def notices() -> QuerySet[Assessment]:
     """Assessments in public notice, with what the public lists show (unit path, round)."""
     return (

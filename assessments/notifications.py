@@ -29,9 +29,12 @@ TO_UNIT = {
 TO_PARENT = {"submit": {"reviewer", "leader"}, "objection": {"leader"}, "rectify_overdue": {"leader"}}
 
 
+TARGET_ZH = {"standard": "达标", "demonstration": "示范"}
+
+
 def _message(event: Event) -> str:
     a = event.assessment
-    unit = f"{a.org.name}（{a.round.year}年{a.get_target_display()}）"
+    unit = f"{a.org.name}（{a.round.year}年{TARGET_ZH.get(a.target, a.target)}）"
     if event.action == "rectify_overdue":
         return f"{unit}整改期限 {event.data.get('deadline')} 已过，尚未完成整改"
     if event.action == "objection":

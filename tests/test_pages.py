@@ -42,3 +42,10 @@ def test_the_openapi_schema_and_docs_are_served(db, client):
     assert schema.status_code == 200 and b"/api/v1/orgs/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(db, client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()

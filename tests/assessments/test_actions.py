@@ -192,3 +192,32 @@ def test_the_assessment_detail_has_the_fields_of_the_spec(world):
         "allowed_actions",
     } <= set(body)
     assert body["allowed_actions"] == ["submit"]
+
+
+def test_bulk_transitions_answer_per_id_and_apply_each_on_its_own(world):
+    ok = advance(world, world.declare(), State.REVIEWED)
+    early = world.declare(org=world.tree.sibling_village, actor=world.leader)
+    far = world.declare(org=world.tree.far_village, actor=world.admin)
+    response = api_client_for(world.leader).post(
+        "/api/v1/assessments/bulk-transitions/",
+        {"ids": [ok.pk, early.pk, far.pk, 999999], "action": "accept"},
+        format="json",
+    )
+    assert response.status_code == 200
+    results = {r["id"]: r for r in response.json()["results"]}
+    assert results[ok.pk] == {"id": ok.pk, "ok": True, "state": "accepted"}
+    assert (results[early.pk]["ok"], results[early.pk]["status"]) == (False, 409)
+    assert "草稿" in results[early.pk]["detail"]
+    assert (results[far.pk]["status"], results[999999]["status"]) == (404, 404)
+    assert Assessment.objects.get(pk=ok.pk).state == State.ACCEPTED
+    assert Assessment.objects.get(pk=early.pk).state == State.DRAFT
+
+
+@pytest.mark.parametrize(
+    "payload", [{"ids": [], "action": "accept"}, {"ids": [1], "action": "dance"}, {"action": "accept"}]
+)
+def test_bulk_transitions_refuse_a_bad_request(world, payload):
+    response = api_client_for(world.leader).post(
+        "/api/v1/assessments/bulk-transitions/", payload, format="json"
+    )
+    assert response.status_code == 400 and response.json()["detail"]

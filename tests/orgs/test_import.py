@@ -153,3 +153,23 @@ def test_the_admin_import_page_shows_row_errors_and_imports_nothing(db, admin_cl
     response = admin_client.post("/admin/orgs/organisation/import/", {"file": good})
     assert response.status_code == 302
     assert Organisation.objects.count() == 5
+
+
+def test_the_admin_unit_list_costs_the_same_queries_for_10_and_1000_units(db, admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orgs.services import orgs_bulk_load
+    from tests.conftest import tree_rows
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = admin_client.get("/admin/orgs/organisation/", params)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    orgs_bulk_load(rows=tree_rows(counties=1, townships=1, villages=2, groups=3))
+    few = [queries({}), queries({"level__exact": "village"}), queries({"q": "1-1"})]
+    orgs_bulk_load(rows=tree_rows(counties=3, townships=6, villages=6, groups=9))
+    assert Organisation.objects.count() > 1000
+    assert [queries({}), queries({"level__exact": "village"}), queries({"q": "1-1"})] == few

@@ -61,3 +61,13 @@ def exception_handler(exc, context):
 def decimal_str(value, places: int = 2) -> str | None:
     """Decimals go out as strings, as DRF's DecimalField does (and the schema says)."""
     return None if value is None else f"{value:.{places}f}"
+
+
+def not_found(request, exception=None):
+    """404 for URLs no view matched: JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到该地址"}, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators.models import Dimension, Indicator, applies
@@ -134,10 +135,10 @@ def assessment_list(request):
             "rows": rows,
             "filters": f,
             "query": urlencode(f),
-            "states": [(s, policy.STATE_LABELS[s]) for s in State.values],
+            "states": State.choices,
             "levels": Level.choices,
             "years": list(Round.objects.order_by("-year").values_list("year", flat=True)),
-            "bulk_actions": [(a, policy.RULES[a]) for a in bulk_actions],
+            "bulk_actions": [(a, ACTION_LABELS[a]) for a in bulk_actions],
         },
     )
 
@@ -208,7 +209,9 @@ def assessment_detail(request, pk):
             "groups": groups,
             "factor": factor,
             "actions": [
-                (name, policy.RULES[name]) for name in actions if name not in ("submit", "review", "recheck")
+                (name, policy.RULES[name], ACTION_LABELS[name])
+                for name in actions
+                if name not in ("submit", "review", "recheck")
             ],
             "sheet_actions": sheets,
             "events": events,
@@ -216,24 +219,39 @@ def assessment_detail(request, pk):
             "objections": Objection.objects.filter(assessment=a).order_by("created_at"),
             "may_decide_objections": policy.may_take(request.user, "close_notice", a)
             and a.state == State.IN_NOTICE,
-            "state_label": policy.STATE_LABELS[a.state],
+            "state_label": STATE_LABELS[a.state],
             "event_labels": EVENT_LABELS,
-            "state_labels": policy.STATE_LABELS,
+            "state_labels": STATE_LABELS,
         },
     )
 
 
-EVENT_LABELS = {
-    **{name: rule.label for name, rule in policy.RULES.items()},
-    "declare": "申报",
-    "scores_save": "保存评分",
-    "evidence_add": "上传佐证材料",
-    "evidence_delete": "删除佐证材料",
-    "objection": "收到异议",
-    "objection_decision": "处理异议",
-    "title_grant": "授予称号",
-    "rectify_overdue": "整改逾期",
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "return": gettext_lazy("Return"),
+    "review": gettext_lazy("Review"),
+    "accept": gettext_lazy("Accept"),
+    "fail": gettext_lazy("Fail"),
+    "recheck": gettext_lazy("Recheck"),
+    "publish": gettext_lazy("Publish for notice"),
+    "close_notice": gettext_lazy("Close the notice"),
+    "warn": gettext_lazy("Warn (circular)"),
+    "rectify_order": gettext_lazy("Order rectification"),
+    "rectified": gettext_lazy("Rectification done"),
+    "revoke": gettext_lazy("Revoke the title"),
 }
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "declare": gettext_lazy("Declared"),
+    "scores_save": gettext_lazy("Scores saved"),
+    "evidence_add": gettext_lazy("Evidence uploaded"),
+    "evidence_delete": gettext_lazy("Evidence deleted"),
+    "objection": gettext_lazy("Objection received"),
+    "objection_decision": gettext_lazy("Objection decided"),
+    "title_grant": gettext_lazy("Title granted"),
+    "rectify_overdue": gettext_lazy("Rectification overdue"),
+}
+STATE_LABELS = {value: label for value, label in State.choices}
 
 FINISH = {Stage.SELF: "submit", Stage.REVIEW: "review", Stage.RECHECK: "recheck"}
 
@@ -345,14 +363,14 @@ def assessment_sheet(request, pk, stage):
         {
             "a": a,
             "stage": stage,
-            "stage_label": policy.STAGE_LABELS[stage],
+            "stage_label": Stage(stage).label,
             "groups": groups,
             "factor": factor,
             "total_score": a.indicator_set.total_score,
             "stale": stale,
             "evidence": evidence,
             "evidence_indicators": [i for i in applicable],
-            "finish_label": policy.RULES[FINISH[stage]].label,
+            "finish_label": ACTION_LABELS[FINISH[stage]],
             "open": a.state == policy.sheet_open_state(stage),
         },
         status=status,
@@ -418,8 +436,7 @@ def transition(request, pk):
             reason=request.POST.get("reason", ""),
             deadline=request.POST.get("deadline") or None,
         )
-        label = policy.RULES[action].label
-        messages.success(request, _("Done: %(action)s.") % {"action": label})
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("assessment_detail", pk=a.pk)
@@ -462,7 +479,7 @@ def bulk_transition(request):
                     "id": assessment_id,
                     "name": a.org.name,
                     "ok": True,
-                    "detail": policy.STATE_LABELS[after.state],
+                    "detail": STATE_LABELS[after.state],
                 }
             )
         except DomainError as exc:
@@ -472,7 +489,7 @@ def bulk_transition(request):
         "assessments/bulk_result.html",
         {
             "results": results,
-            "rule": policy.RULES[action],
+            "action_label": ACTION_LABELS[action],
             "next": request.POST.get("next") or "/assessments/",
             "ok": sum(r["ok"] for r in results),
         },

@@ -355,8 +355,10 @@ def assessment_sheet(request, pk, stage):
         if rows:
             groups.append({"dimension": d, "rows": rows})
     evidence = (
-        Evidence.objects.filter(assessment=a).select_related("indicator") if stage == Stage.SELF else []
+        list(Evidence.objects.filter(assessment=a).select_related("indicator")) if stage == Stage.SELF else []
     )
+    with_files = {e.indicator_id for e in evidence}
+    missing_evidence = [i for i in applicable if i.evidence_required and i.pk not in with_files]
     return render(
         request,
         "assessments/sheet.html",
@@ -369,7 +371,8 @@ def assessment_sheet(request, pk, stage):
             "total_score": a.indicator_set.total_score,
             "stale": stale,
             "evidence": evidence,
-            "evidence_indicators": [i for i in applicable],
+            "evidence_indicators": applicable,
+            "missing_evidence": missing_evidence,
             "finish_label": ACTION_LABELS[FINISH[stage]],
             "open": a.state == policy.sheet_open_state(stage),
         },

@@ -34,5 +34,12 @@
     if (out) out.textContent = fmt(total * factor);
   }
   form.addEventListener("input", update);
+  const copy = form.querySelector("[data-copy-self]");
+  if (copy) copy.addEventListener("click", () => {
+    form.querySelectorAll("[data-score][data-self]").forEach((input) => {
+      if (input.value === "") input.value = parseFloat(input.dataset.self);
+    });
+    update();
+  });
   update();
 })();

@@ -12,7 +12,6 @@ slice of the province gets the same numbers as the whole. Re-running creates not
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
@@ -33,7 +32,7 @@ from django.utils import timezone
 from indicators.models import Indicator, IndicatorSet, applies
 from indicators.scoring import TWO_PLACES, scale_factor
 from indicators.services import indicator_set_freeze, indicator_sets_install_defaults
-from orgs.demo import generated_groups
+from orgs.demo import division_rows, generated_groups
 from orgs.models import AreaType, Organisation
 from orgs.services import NewOrg, official_save, orgs_bulk_load
 
@@ -62,17 +61,7 @@ def province_rows(
     """Division rows per prefecture code (in code order), parents before children, with the
     generated groups below every village. ``prefectures`` restricts to those codes (all when None);
     ``limit_counties`` keeps only the first N counties (by code) of each prefecture, for tests."""
-    with path.open(encoding="utf-8") as handle:
-        rows = [
-            NewOrg(
-                code=r["code"],
-                name=r["name"],
-                level=r["level"],
-                kind=r["kind"],
-                parent_code=r["parent_code"] or None,
-            )
-            for r in csv.DictReader(handle)
-        ]
+    rows = division_rows(path)
     roots = sorted(r.code for r in rows if r.parent_code is None)
     unknown = sorted(set(prefectures or ()) - set(roots))
     if unknown:

@@ -587,7 +587,13 @@ def assessment_submit(*, assessment_id: int, actor: User, reason: str = "", **_)
             f"以下指标需要上传佐证材料后才能提交：{'、'.join(lacking)}", fields={"evidence": lacking}
         )
     a.state = State.SUBMITTED
-    return _finish(a, "submit", actor, from_state=State.DRAFT, reason=reason.strip())
+    return _finish(
+        a,
+        "submit",
+        actor,
+        from_state=State.DRAFT,
+        reason=_reason(policy.RULES["submit"], "submit", reason, a.state),
+    )
 
 
 @transaction.atomic
@@ -607,14 +613,26 @@ def assessment_review(*, assessment_id: int, actor: User, reason: str = "", **_)
             f"评审表未完成：{'、'.join(missing)} 未评分或未选择是否通过", fields={"scores": missing}
         )
     a.state = State.REVIEWED
-    return _finish(a, "review", actor, from_state=State.SUBMITTED, reason=reason.strip())
+    return _finish(
+        a,
+        "review",
+        actor,
+        from_state=State.SUBMITTED,
+        reason=_reason(policy.RULES["review"], "review", reason, a.state),
+    )
 
 
 @transaction.atomic
 def assessment_accept(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("accept", assessment_id, actor)
     a.state = State.ACCEPTED
-    return _finish(a, "accept", actor, from_state=State.REVIEWED, reason=reason.strip())
+    return _finish(
+        a,
+        "accept",
+        actor,
+        from_state=State.REVIEWED,
+        reason=_reason(policy.RULES["accept"], "accept", reason, a.state),
+    )
 
 
 @transaction.atomic
@@ -631,7 +649,13 @@ def assessment_fail(*, assessment_id: int, actor: User, reason: str = "", **_) -
 def assessment_recheck(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("recheck", assessment_id, actor)
     a.state = State.RECHECKED
-    return _finish(a, "recheck", actor, from_state=State.ACCEPTED, reason=reason.strip())
+    return _finish(
+        a,
+        "recheck",
+        actor,
+        from_state=State.ACCEPTED,
+        reason=_reason(policy.RULES["recheck"], "recheck", reason, a.state),
+    )
 
 
 @transaction.atomic
@@ -649,7 +673,7 @@ def assessment_publish(*, assessment_id: int, actor: User, reason: str = "", **_
         "publish",
         actor,
         from_state=State.RECHECKED,
-        reason=reason.strip(),
+        reason=_reason(policy.RULES["publish"], "publish", reason, a.state),
         fields=["notice_started_at", "notice_ends_at"],
     )
 
@@ -684,7 +708,7 @@ def assessment_close_notice(*, assessment_id: int, actor: User | None, reason: s
         "close_notice",
         actor,
         from_state=State.IN_NOTICE,
-        reason=reason.strip(),
+        reason=_reason(policy.RULES["close_notice"], "close_notice", reason, a.state),
         title=title,
         fields=["outcome"],
         data={"title": title.kind if title else None, "automatic": actor is None},
@@ -755,7 +779,7 @@ def assessment_rectified(*, assessment_id: int, actor: User, reason: str = "", *
         "rectified",
         actor,
         from_state=State.RECTIFYING,
-        reason=reason.strip(),
+        reason=_reason(policy.RULES["rectified"], "rectified", reason, a.state),
         title=title,
         fields=["rectify_deadline", "rectify_overdue_at"],
     )

@@ -330,13 +330,35 @@ def renumber_trees(*, tree_ids: Iterable[int]) -> int:
                 if new != tuple(by_id[pk][4:10]):
                     changed.append((*new, pk))
     if changed:
-        with connection.cursor() as cursor:
+        _write_positions(table, changed)
+    return len(changed)
+
+
+def _write_positions(table: str, rows: list[tuple]) -> None:
+    """Write (lft, rght, depth, county, township, village, id) rows. PostgreSQL: one
+    UPDATE … FROM (VALUES …) per 1,000 rows (one statement a row took 40 s for the province);
+    SQLite: executemany, which is already fast in process."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(rows), 1000):
+                batch = rows[start : start + 1000]
+                values = ", ".join(
+                    ["(%s::int, %s::int, %s::int, %s::bigint, %s::bigint, %s::bigint, %s::bigint)"]
+                    * len(batch)
+                )
+                cursor.execute(
+                    f"UPDATE {table} AS o SET lft = v.lft, rght = v.rght, depth = v.depth, "  # noqa: S608 - our table
+                    "county_id = v.county_id, township_id = v.township_id, village_id = v.village_id "
+                    f"FROM (VALUES {values}) AS v(lft, rght, depth, county_id, township_id, village_id, id) "
+                    "WHERE o.id = v.id",
+                    [value for row in batch for value in row],
+                )
+        else:
             cursor.executemany(
                 f"UPDATE {table} SET lft = %s, rght = %s, depth = %s, county_id = %s, "  # noqa: S608 - our table
                 "township_id = %s, village_id = %s WHERE id = %s",
-                changed,
+                rows,
             )
-    return len(changed)
 
 
 # ---------------------------------------------------------------------------------------------

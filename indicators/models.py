@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.models import Level
 
@@ -73,7 +74,7 @@ class Indicator(models.Model):
     indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.CASCADE, related_name="indicators")
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=10)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("indicator", "title"), max_length=100)
     guide = models.TextField(_("scoring guide"))
     max_score = models.DecimalField(_("max score"), max_digits=5, decimal_places=1)
     applies_to = models.CharField(

@@ -85,7 +85,9 @@ def _queue(task_name: str, *args) -> None:
     transaction.on_commit(send)
 
 
-def _reason(rule: policy.Rule, action: str, reason: str | None, state: str) -> str:
+def _reason(action: str, reason: str | None) -> str:
+    """The stripped reason; required where the action needs one, at most MAX_REASON long."""
+    rule = policy.RULES[action]
     reason = (reason or "").strip()
     if rule.reason_required and not reason:
         raise InvalidInput(f"“{rule.label}”需要填写理由", fields={"reason": ["请填写理由"]})
@@ -401,6 +403,14 @@ def _recompute(assessment: Assessment, indicators: dict[int, Indicator]) -> None
         assessment.outcome = Outcome.PASS if passed else Outcome.FAIL
 
 
+def _require_complete(assessment: Assessment, stage: str, message: str) -> None:
+    """Refuse (400) when an applicable indicator of the sheet has no score or no veto answer."""
+    if missing := _missing(assessment, stage):
+        raise InvalidInput(
+            f"{message}：{'、'.join(missing)} 未评分或未选择是否通过", fields={"scores": missing}
+        )
+
+
 def _missing(assessment: Assessment, stage: str) -> list[str]:
     indicators = _sheet_indicators(assessment)
     rows = {
@@ -576,10 +586,7 @@ def evidence_cleanup() -> int:
 @transaction.atomic
 def assessment_submit(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("submit", assessment_id, actor)
-    if missing := _missing(a, Stage.SELF):
-        raise InvalidInput(
-            f"自评表未完成，不能提交：{'、'.join(missing)} 未评分或未选择是否通过", fields={"scores": missing}
-        )
+    _require_complete(a, Stage.SELF, "自评表未完成，不能提交")
     need = [i for i in _applicable(a, _sheet_indicators(a)) if i.evidence_required]
     have = set(Evidence.objects.filter(assessment=a).values_list("indicator_id", flat=True))
     if lacking := sorted(i.code for i in need if i.pk not in have):
@@ -592,14 +599,14 @@ def assessment_submit(*, assessment_id: int, actor: User, reason: str = "", **_)
         "submit",
         actor,
         from_state=State.DRAFT,
-        reason=_reason(policy.RULES["submit"], "submit", reason, a.state),
+        reason=_reason("submit", reason),
     )
 
 
 @transaction.atomic
 def assessment_return(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("return", assessment_id, actor)
-    reason = _reason(policy.RULES["return"], "return", reason, a.state)
+    reason = _reason("return", reason)
     from_state = a.state
     a.state = State.DRAFT
     return _finish(a, "return", actor, from_state=from_state, reason=reason)
@@ -608,17 +615,14 @@ def assessment_return(*, assessment_id: int, actor: User, reason: str = "", **_)
 @transaction.atomic
 def assessment_review(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("review", assessment_id, actor)
-    if missing := _missing(a, Stage.REVIEW):
-        raise InvalidInput(
-            f"评审表未完成：{'、'.join(missing)} 未评分或未选择是否通过", fields={"scores": missing}
-        )
+    _require_complete(a, Stage.REVIEW, "评审表未完成")
     a.state = State.REVIEWED
     return _finish(
         a,
         "review",
         actor,
         from_state=State.SUBMITTED,
-        reason=_reason(policy.RULES["review"], "review", reason, a.state),
+        reason=_reason("review", reason),
     )
 
 
@@ -631,14 +635,14 @@ def assessment_accept(*, assessment_id: int, actor: User, reason: str = "", **_)
         "accept",
         actor,
         from_state=State.REVIEWED,
-        reason=_reason(policy.RULES["accept"], "accept", reason, a.state),
+        reason=_reason("accept", reason),
     )
 
 
 @transaction.atomic
 def assessment_fail(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("fail", assessment_id, actor)
-    reason = _reason(policy.RULES["fail"], "fail", reason, a.state)
+    reason = _reason("fail", reason)
     from_state = a.state
     a.state = State.FAILED
     a.outcome = Outcome.FAIL
@@ -654,7 +658,7 @@ def assessment_recheck(*, assessment_id: int, actor: User, reason: str = "", **_
         "recheck",
         actor,
         from_state=State.ACCEPTED,
-        reason=_reason(policy.RULES["recheck"], "recheck", reason, a.state),
+        reason=_reason("recheck", reason),
     )
 
 
@@ -673,7 +677,7 @@ def assessment_publish(*, assessment_id: int, actor: User, reason: str = "", **_
         "publish",
         actor,
         from_state=State.RECHECKED,
-        reason=_reason(policy.RULES["publish"], "publish", reason, a.state),
+        reason=_reason("publish", reason),
         fields=["notice_started_at", "notice_ends_at"],
     )
 
@@ -708,7 +712,7 @@ def assessment_close_notice(*, assessment_id: int, actor: User | None, reason: s
         "close_notice",
         actor,
         from_state=State.IN_NOTICE,
-        reason=_reason(policy.RULES["close_notice"], "close_notice", reason, a.state),
+        reason=_reason("close_notice", reason),
         title=title,
         fields=["outcome"],
         data={"title": title.kind if title else None, "automatic": actor is None},
@@ -728,7 +732,7 @@ def _active_title(a: Assessment) -> Title:
 @transaction.atomic
 def assessment_warn(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("warn", assessment_id, actor)
-    reason = _reason(policy.RULES["warn"], "warn", reason, a.state)
+    reason = _reason("warn", reason)
     title = _active_title(a)
     Title.objects.filter(pk=title.pk).update(warnings=F("warnings") + 1)
     return _finish(a, "warn", actor, from_state=State.NAMED, reason=reason, title=title)
@@ -739,7 +743,7 @@ def assessment_rectify_order(
     *, assessment_id: int, actor: User, reason: str = "", deadline: dt.date | str | None = None, **_
 ) -> Assessment:
     a = _begin("rectify_order", assessment_id, actor)
-    reason = _reason(policy.RULES["rectify_order"], "rectify_order", reason, a.state)
+    reason = _reason("rectify_order", reason)
     if isinstance(deadline, str):
         try:
             deadline = dt.date.fromisoformat(deadline)
@@ -779,7 +783,7 @@ def assessment_rectified(*, assessment_id: int, actor: User, reason: str = "", *
         "rectified",
         actor,
         from_state=State.RECTIFYING,
-        reason=_reason(policy.RULES["rectified"], "rectified", reason, a.state),
+        reason=_reason("rectified", reason),
         title=title,
         fields=["rectify_deadline", "rectify_overdue_at"],
     )
@@ -788,7 +792,7 @@ def assessment_rectified(*, assessment_id: int, actor: User, reason: str = "", *
 @transaction.atomic
 def assessment_revoke(*, assessment_id: int, actor: User, reason: str = "", **_) -> Assessment:
     a = _begin("revoke", assessment_id, actor)
-    reason = _reason(policy.RULES["revoke"], "revoke", reason, a.state)
+    reason = _reason("revoke", reason)
     title = _active_title(a)
     title.status = TitleStatus.REVOKED
     title.revoked_at = timezone.now()

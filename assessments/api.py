@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from yuxi_campaign.errors import NotAllowed
+from yuxi_campaign.core.errors import NotAllowed
 
 from . import services
 from .models import Round

@@ -15,10 +15,10 @@ from rest_framework.viewsets import ViewSet
 
 from orgs.models import Level
 from orgs.selectors import org_get_for_user
-from yuxi_campaign.api import Pagination, decimal_str
-from yuxi_campaign.errors import DomainError, InvalidInput, OutOfScope
+from yuxi_campaign.core.api import Pagination, decimal_str
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 
-from . import notifications, policy, selectors, workflow
+from . import notifications, policy, selectors, services
 from .models import Assessment, Event, Evidence, Notification, Objection, Outcome, Round, Stage, State, Target
 
 
@@ -212,7 +212,7 @@ class AssessmentViewSet(ViewSet):
         round_ = Round.objects.filter(pk=data.validated_data["round"]).first()
         if round_ is None:
             raise InvalidInput("评估轮次不存在", fields={"round": ["评估轮次不存在"]})
-        a = workflow.assessment_declare(
+        a = services.assessment_declare(
             org=org, round=round_, target=data.validated_data["target"], actor=request.user
         )
         a = selectors.assessment_get_for_user(request.user, a.pk)
@@ -250,7 +250,7 @@ class AssessmentViewSet(ViewSet):
             raise OutOfScope(f"没有“{stage}”评分表：可选 self、review、recheck")
         if request.method == "PUT":
             body = request.data if isinstance(request.data, dict) else {}
-            a = workflow.scores_save(
+            a = services.scores_save(
                 assessment_id=a.pk,
                 stage=stage,
                 actor=request.user,
@@ -298,7 +298,7 @@ class AssessmentViewSet(ViewSet):
     def evidence(self, request, pk=None):
         a = selectors.assessment_get_for_user(request.user, pk)
         if request.method == "POST":
-            e = workflow.evidence_add(
+            e = services.evidence_add(
                 assessment_id=a.pk,
                 indicator_id=request.data.get("indicator"),
                 upload=request.FILES.get("file"),
@@ -311,7 +311,7 @@ class AssessmentViewSet(ViewSet):
     @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<eid>\d+)")
     def evidence_delete(self, request, pk=None, eid=None):
         a = selectors.assessment_get_for_user(request.user, pk)
-        workflow.evidence_delete(assessment_id=a.pk, evidence_id=eid, actor=request.user)
+        services.evidence_delete(assessment_id=a.pk, evidence_id=eid, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
@@ -326,7 +326,7 @@ class AssessmentViewSet(ViewSet):
         a = selectors.assessment_get_for_user(request.user, pk)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        workflow.assessment_transition(assessment_id=a.pk, actor=request.user, **data.validated_data)
+        services.assessment_transition(assessment_id=a.pk, actor=request.user, **data.validated_data)
         a = selectors.assessment_get_for_user(request.user, a.pk)
         return Response(assessment_row(a, request.user, timezone.now()))
 
@@ -354,36 +354,14 @@ class AssessmentViewSet(ViewSet):
         data = BulkTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        visible = set(
-            selectors.assessments_for_user(request.user)
-            .filter(pk__in=values["ids"])
-            .values_list("pk", flat=True)
+        results = services.assessment_bulk_transition(
+            ids=values["ids"],
+            action=values["action"],
+            actor=request.user,
+            reason=values.get("reason", ""),
+            deadline=values.get("deadline"),
         )
-        results = []
-        for assessment_id in dict.fromkeys(values["ids"]):
-            if assessment_id not in visible:
-                results.append(
-                    {
-                        "id": assessment_id,
-                        "ok": False,
-                        "status": 404,
-                        "detail": "未找到该评估，或不在您的权限范围内",
-                    }
-                )
-                continue
-            try:
-                a = workflow.assessment_transition(
-                    assessment_id=assessment_id,
-                    action=values["action"],
-                    actor=request.user,
-                    reason=values.get("reason", ""),
-                    deadline=values.get("deadline"),
-                )
-                results.append({"id": assessment_id, "ok": True, "state": a.state})
-            except DomainError as exc:
-                results.append(
-                    {"id": assessment_id, "ok": False, "status": exc.status_code, "detail": exc.detail}
-                )
+        results = [{k: v for k, v in vars(r).items() if v is not None} for r in results]
         return Response({"results": results})
 
     @extend_schema(responses=EventSerializer(many=True))
@@ -473,7 +451,7 @@ class NoticeViewSet(ViewSet):
     def objections(self, request, pk=None):
         data = ObjectionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = workflow.objection_submit(
+        objection = services.objection_submit(
             assessment_id=pk,
             content=data.validated_data["content"],
             contact=data.validated_data.get("contact", ""),
@@ -561,7 +539,7 @@ class ObjectionViewSet(ViewSet):
             raise OutOfScope("未找到该异议，或不在您的权限范围内")
         data = ObjectionDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = workflow.objection_decide(
+        objection = services.objection_decide(
             objection_id=objection.pk, actor=request.user, **data.validated_data
         )
         objection = Objection.objects.select_related("assessment__org").get(pk=objection.pk)

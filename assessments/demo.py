@@ -16,7 +16,7 @@ from indicators.models import applies
 from orgs.models import Organisation, User
 from orgs.services import official_save
 
-from . import workflow
+from . import services
 from .models import Assessment, Round, State
 
 PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -66,7 +66,7 @@ def _rows(a: Assessment, share: Decimal, rng: random.Random, *, comment: str = "
 
 def _save(a: Assessment, stage: str, actor: User, share: Decimal, rng: random.Random) -> None:
     fresh = Assessment.objects.get(pk=a.pk)
-    workflow.scores_save(
+    services.scores_save(
         assessment_id=a.pk,
         stage=stage,
         actor=actor,
@@ -91,7 +91,7 @@ def seed_assessments(year: int = 2024) -> int:
         township, county = org.parent, org.parent.parent
         reviewer, leader = _official(township, "reviewer"), _official(township, "leader")
         county_reviewer = _official(county, "reviewer")
-        a = workflow.assessment_declare(org=org, round=round_, target="standard", actor=operator)
+        a = services.assessment_declare(org=org, round=round_, target="standard", actor=operator)
         made += 1
         if state == State.DRAFT:
             continue
@@ -99,13 +99,13 @@ def seed_assessments(year: int = 2024) -> int:
         _save(a, "self", operator, share, rng)
         for i in a.indicator_set.indicators.filter(evidence_required=True):
             if applies(i.applies_to, org.area_type):
-                workflow.evidence_add(
+                services.evidence_add(
                     assessment_id=a.pk,
                     indicator_id=i.pk,
                     actor=operator,
                     upload=SimpleUploadedFile(f"{i.code}台账.pdf", PDF),
                 )
-        workflow.assessment_submit(assessment_id=a.pk, actor=operator)
+        services.assessment_transition(action="submit", assessment_id=a.pk, actor=operator)
         target = (
             State.REVIEWED
             if state == State.FAILED
@@ -116,39 +116,46 @@ def seed_assessments(year: int = 2024) -> int:
         for step in ORDER[1 : ORDER.index(target) + 1]:
             if step == State.REVIEWED:
                 _save(a, "review", reviewer, share - Decimal("0.02"), rng)
-                workflow.assessment_review(assessment_id=a.pk, actor=reviewer)
+                services.assessment_transition(action="review", assessment_id=a.pk, actor=reviewer)
             elif step == State.ACCEPTED:
-                workflow.assessment_accept(assessment_id=a.pk, actor=leader, reason="验收材料齐全")
+                services.assessment_transition(
+                    action="accept", assessment_id=a.pk, actor=leader, reason="验收材料齐全"
+                )
             elif step == State.RECHECKED:
-                workflow.assessment_recheck(assessment_id=a.pk, actor=county_reviewer)
+                services.assessment_transition(action="recheck", assessment_id=a.pk, actor=county_reviewer)
             elif step == State.IN_NOTICE:
-                workflow.assessment_publish(assessment_id=a.pk, actor=leader)
+                services.assessment_transition(action="publish", assessment_id=a.pk, actor=leader)
             elif step == State.NAMED:
                 _backdate_notice(a)
-                workflow.assessment_close_notice(assessment_id=a.pk, actor=leader)
+                services.assessment_transition(action="close_notice", assessment_id=a.pk, actor=leader)
         if state == State.FAILED:
-            workflow.assessment_fail(
-                assessment_id=a.pk, actor=leader, reason="集体经济收入未达到标准，台账不完整"
+            services.assessment_transition(
+                action="fail", assessment_id=a.pk, actor=leader, reason="集体经济收入未达到标准，台账不完整"
             )
         elif state == State.REJECTED:
-            objection = workflow.objection_submit(
+            objection = services.objection_submit(
                 assessment_id=a.pk,
                 content="该村“三务”公开栏半年未更新，群众意见较大。",
                 ip_address="127.0.0.1",
             )
-            workflow.objection_decide(
+            services.objection_decide(
                 objection_id=objection.pk, decision="upheld", reason="经实地核查，反映属实", actor=leader
             )
             _backdate_notice(a)
-            workflow.assessment_close_notice(assessment_id=a.pk, actor=leader)
+            services.assessment_transition(action="close_notice", assessment_id=a.pk, actor=leader)
         elif state == State.RECTIFYING:
-            workflow.assessment_warn(assessment_id=a.pk, actor=leader, reason="组织生活不规范，通报批评")
-            workflow.assessment_rectify_order(
+            services.assessment_transition(
+                action="warn", assessment_id=a.pk, actor=leader, reason="组织生活不规范，通报批评"
+            )
+            services.assessment_transition(
+                action="rectify_order",
                 assessment_id=a.pk,
                 actor=leader,
                 reason="限期整改组织生活问题",
                 deadline=timezone.localdate() + dt.timedelta(days=30),
             )
         elif state == State.REVOKED:
-            workflow.assessment_revoke(assessment_id=a.pk, actor=leader, reason="发生严重违纪问题，予以摘牌")
+            services.assessment_transition(
+                action="revoke", assessment_id=a.pk, actor=leader, reason="发生严重违纪问题，予以摘牌"
+            )
     return made

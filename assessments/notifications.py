@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from orgs.models import User
-from yuxi_campaign.errors import OutOfScope
+from yuxi_campaign.core.errors import OutOfScope
 
-from . import policy
+from .labels import TARGET_LABELS, action_zh, zh
 from .models import Event, Notification
 
 # Events that tell the unit's own officials what their parent decided.
@@ -29,12 +29,9 @@ TO_UNIT = {
 TO_PARENT = {"submit": {"reviewer", "leader"}, "objection": {"leader"}, "rectify_overdue": {"leader"}}
 
 
-TARGET_ZH = {"standard": "达标", "demonstration": "示范"}
-
-
 def _message(event: Event) -> str:
     a = event.assessment
-    unit = f"{a.org.name}（{a.round.year}年{TARGET_ZH.get(a.target, a.target)}）"
+    unit = f"{a.org.name}（{a.round.year}年{zh(TARGET_LABELS.get(a.target, a.target))}）"
     if event.action == "rectify_overdue":
         return f"{unit}整改期限 {event.data.get('deadline')} 已过，尚未完成整改"
     if event.action == "objection":
@@ -44,7 +41,7 @@ def _message(event: Event) -> str:
     if event.action == "close_notice":
         outcome = "已命名" if event.to_state == "named" else "公示未通过"
         return f"{unit}公示结束：{outcome}"
-    label = policy.RULES[event.action].label if event.action in policy.RULES else event.action
+    label = action_zh(event.action)
     tail = f"：{event.reason}" if event.reason else ""
     return f"{unit}已被{label}{tail}"[:300]
 

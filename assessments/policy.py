@@ -1,69 +1,111 @@
-"""Who may do what to an assessment, and from which states. Pure functions over loaded rows:
-callers load ``assessment.org.parent`` (select_related) so that no check costs a query."""
+"""Every "may this user do this here" rule of the workflow, and the transition table of SPEC §3.
+
+Pure functions over loaded rows: callers load ``assessment.org.parent`` (select_related) so that no
+check costs a query. ``relation_q`` states the same relations as ``relation_holds`` as a database
+filter, for lists such as the to-do ("what may I recheck?"); a test holds the two together."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .models import Stage, State
+from django.db.models import Q
 
-LEADER = frozenset({"leader"})
-REVIEWERS = frozenset({"reviewer", "leader"})
+from orgs.models import Role
+
+from .labels import TARGET_LABELS, zh
+from .models import Stage, State, Target
+
+
+class Relation(StrEnum):
+    """How the actor's unit stands to the assessed unit."""
+
+    OWN = "own"  # the unit itself
+    PARENT = "parent"  # the unit's direct parent (who reviews and decides)
+    RECHECK = "recheck"  # the parent's parent, or the city where the parent is the city
+
+
+OPERATOR = frozenset({Role.OPERATOR})
+LEADER = frozenset({Role.LEADER})
+REVIEWERS = frozenset({Role.REVIEWER, Role.LEADER})
 
 
 @dataclass(frozen=True)
 class Rule:
-    label: str  # Chinese name of the action, for messages
-    sources: frozenset[str]
-    actor: str  # "own": the unit itself; "parent": the unit's parent; "recheck": the recheck org
+    sources: frozenset[str]  # states the action may start from
+    targets: tuple[str, ...]  # the state it leads to; a hook may choose a later alternative
+    relation: Relation
     roles: frozenset[str]
     reason_required: bool = False
     deadline_required: bool = False
+    automatic: bool = False  # the periodic jobs may take it too (no actor)
 
 
 RULES: dict[str, Rule] = {
-    "submit": Rule("提交", frozenset({State.DRAFT}), "own", frozenset({"operator"})),
+    "submit": Rule(frozenset({State.DRAFT}), (State.SUBMITTED,), Relation.OWN, OPERATOR),
     "return": Rule(
-        "退回", frozenset({State.SUBMITTED, State.REVIEWED}), "parent", LEADER, reason_required=True
-    ),
-    "review": Rule("评审", frozenset({State.SUBMITTED}), "parent", REVIEWERS),
-    "accept": Rule("验收", frozenset({State.REVIEWED}), "parent", LEADER),
-    "fail": Rule(
-        "评定不通过",
-        frozenset({State.REVIEWED, State.ACCEPTED, State.RECHECKED}),
-        "parent",
+        frozenset({State.SUBMITTED, State.REVIEWED}),
+        (State.DRAFT,),
+        Relation.PARENT,
         LEADER,
         reason_required=True,
     ),
-    "recheck": Rule("复核", frozenset({State.ACCEPTED}), "recheck", REVIEWERS),
-    "publish": Rule("公示", frozenset({State.RECHECKED}), "parent", LEADER),
-    "close_notice": Rule("结束公示", frozenset({State.IN_NOTICE}), "parent", LEADER),
-    "warn": Rule("通报批评", frozenset({State.NAMED}), "parent", LEADER, reason_required=True),
-    "rectify_order": Rule(
-        "限期整改", frozenset({State.NAMED}), "parent", LEADER, reason_required=True, deadline_required=True
+    "review": Rule(frozenset({State.SUBMITTED}), (State.REVIEWED,), Relation.PARENT, REVIEWERS),
+    "accept": Rule(frozenset({State.REVIEWED}), (State.ACCEPTED,), Relation.PARENT, LEADER),
+    "fail": Rule(
+        frozenset({State.REVIEWED, State.ACCEPTED, State.RECHECKED}),
+        (State.FAILED,),
+        Relation.PARENT,
+        LEADER,
+        reason_required=True,
     ),
-    "rectified": Rule("整改完成", frozenset({State.RECTIFYING}), "parent", LEADER),
+    "recheck": Rule(frozenset({State.ACCEPTED}), (State.RECHECKED,), Relation.RECHECK, REVIEWERS),
+    "publish": Rule(frozenset({State.RECHECKED}), (State.IN_NOTICE,), Relation.PARENT, LEADER),
+    "close_notice": Rule(
+        frozenset({State.IN_NOTICE}), (State.NAMED, State.REJECTED), Relation.PARENT, LEADER, automatic=True
+    ),
+    "warn": Rule(frozenset({State.NAMED}), (State.NAMED,), Relation.PARENT, LEADER, reason_required=True),
+    "rectify_order": Rule(
+        frozenset({State.NAMED}),
+        (State.RECTIFYING,),
+        Relation.PARENT,
+        LEADER,
+        reason_required=True,
+        deadline_required=True,
+    ),
+    "rectified": Rule(frozenset({State.RECTIFYING}), (State.NAMED,), Relation.PARENT, LEADER),
     "revoke": Rule(
-        "摘牌", frozenset({State.NAMED, State.RECTIFYING}), "parent", LEADER, reason_required=True
+        frozenset({State.NAMED, State.RECTIFYING}),
+        (State.REVOKED,),
+        Relation.PARENT,
+        LEADER,
+        reason_required=True,
     ),
 }
 ACTIONS: tuple[str, ...] = tuple(RULES)
 
-STATE_LABELS = {
-    State.DRAFT: "草稿",
-    State.SUBMITTED: "已提交",
-    State.REVIEWED: "已评审",
-    State.ACCEPTED: "已验收",
-    State.RECHECKED: "已复核",
-    State.FAILED: "未通过",
-    State.IN_NOTICE: "公示中",
-    State.NAMED: "已命名",
-    State.REJECTED: "公示未通过",
-    State.RECTIFYING: "整改中",
-    State.REVOKED: "已摘牌",
+
+@dataclass(frozen=True)
+class Permission:
+    """A right that is not a transition: who, by relation and role."""
+
+    relation: Relation
+    roles: frozenset[str]
+
+
+# Score sheets: who fills each one, and in which state it is open.
+SHEETS: dict[str, tuple[Permission, str]] = {
+    Stage.SELF: (Permission(Relation.OWN, OPERATOR), State.DRAFT),
+    Stage.REVIEW: (Permission(Relation.PARENT, REVIEWERS), State.SUBMITTED),
+    Stage.RECHECK: (Permission(Relation.RECHECK, REVIEWERS), State.ACCEPTED),
 }
-STAGE_LABELS = {Stage.SELF: "自评", Stage.REVIEW: "评审", Stage.RECHECK: "复核"}
-ROLE_LABELS = {"operator": "填报员", "reviewer": "评审员", "leader": "负责人", "admin": "管理员"}
+# Objections during the notice are decided by those who close it.
+DECIDE_OBJECTION = Permission(RULES["close_notice"].relation, RULES["close_notice"].roles)
+
+
+# ---------------------------------------------------------------------------------------------
+# Relations
 
 
 def recheck_org_id(assessment) -> int | None:
@@ -74,30 +116,58 @@ def recheck_org_id(assessment) -> int | None:
     return parent.parent_id or parent.pk
 
 
-def relation_holds(user, assessment, actor: str) -> bool:
-    if not user.is_authenticated or user.org_id is None and not user.is_superuser:
+def _official(user) -> bool:
+    return user.is_authenticated and (user.org_id is not None or user.is_superuser)
+
+
+def relation_holds(user, assessment, relation: Relation) -> bool:
+    if not _official(user):
         return False
-    if actor == "own":
+    if relation == Relation.OWN:
         return user.org_id == assessment.org_id
     if user.is_campaign_admin:
         return True  # the organisation department acts for any parent in its tree
-    if actor == "parent":
+    if relation == Relation.PARENT:
         return user.org_id is not None and user.org_id == assessment.org.parent_id
-    if actor == "recheck":
-        return user.org_id is not None and user.org_id == recheck_org_id(assessment)
-    return False
+    return user.org_id is not None and user.org_id == recheck_org_id(assessment)
 
 
-def role_holds(user, roles: frozenset[str], actor: str) -> bool:
-    if actor != "own" and user.is_campaign_admin:
+def relation_q(user, relation: Relation, prefix: str = "") -> Q:
+    """Assessments (or rows reached through ``prefix``) on which ``relation_holds``, as a filter.
+    Scope (the user's subtree) is applied by the selector the filter goes with."""
+    if not _official(user):
+        return Q(pk__in=[])
+    org = f"{prefix}org__"
+    if relation == Relation.OWN:
+        return Q(**{f"{org}id": user.org_id})
+    if user.is_campaign_admin:
+        return Q()
+    if relation == Relation.PARENT:
+        return Q(**{f"{org}parent_id": user.org_id})
+    return Q(**{f"{org}parent__parent_id": user.org_id}) | Q(
+        **{f"{org}parent_id": user.org_id, f"{org}parent__parent__isnull": True}
+    )
+
+
+def role_holds(user, roles: Iterable[str], relation: Relation) -> bool:
+    if relation != Relation.OWN and user.is_campaign_admin:
         return True
     return user.role in roles
 
 
+def holds(user, permission: Permission | Rule, assessment) -> bool:
+    return relation_holds(user, assessment, permission.relation) and role_holds(
+        user, permission.roles, permission.relation
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
 def may_take(user, action: str, assessment) -> bool:
     """Whether the user's unit and role allow the action (whatever the state)."""
-    rule = RULES[action]
-    return relation_holds(user, assessment, rule.actor) and role_holds(user, rule.roles, rule.actor)
+    return holds(user, RULES[action], assessment)
 
 
 def allowed_actions(user, assessment, *, now, has_pending_objection: bool = False) -> list[str]:
@@ -115,19 +185,56 @@ def allowed_actions(user, assessment, *, now, has_pending_objection: bool = Fals
     return actions
 
 
-SHEET_RULES = {
-    Stage.SELF: ("own", frozenset({"operator"}), State.DRAFT),
-    Stage.REVIEW: ("parent", REVIEWERS, State.SUBMITTED),
-    Stage.RECHECK: ("recheck", REVIEWERS, State.ACCEPTED),
-}
+# ---------------------------------------------------------------------------------------------
+# Sheets, evidence, objections
 
 
 def may_score(user, stage: str, assessment) -> bool:
-    actor, roles, _state = SHEET_RULES[stage]
     if stage != Stage.SELF and user.org_id == assessment.org_id:
         return False  # nobody scores the own unit's review or recheck sheet
-    return relation_holds(user, assessment, actor) and role_holds(user, roles, actor)
+    return holds(user, SHEETS[stage][0], assessment)
 
 
 def sheet_open_state(stage: str) -> str:
-    return SHEET_RULES[stage][2]
+    return SHEETS[stage][1]
+
+
+def open_sheets(user, assessment) -> list[str]:
+    """The sheets the user may fill in now."""
+    return [s for s in Stage.values if may_score(user, s, assessment) and assessment.state == SHEETS[s][1]]
+
+
+def may_handle_evidence(user, assessment) -> bool:
+    """Evidence belongs to the self sheet: whoever fills it uploads and deletes the files."""
+    return may_score(user, Stage.SELF, assessment)
+
+
+def may_decide_objection(user, assessment) -> bool:
+    return holds(user, DECIDE_OBJECTION, assessment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Declaration
+
+
+def may_declare(user, org) -> bool:
+    """The unit's own officials, its parent's, or the organisation department."""
+    if not _official(user):
+        return False
+    return user.is_campaign_admin or user.org_id in (org.pk, org.parent_id)
+
+
+def declaration_refusal(target: str, active_titles: Iterable[str]) -> str | None:
+    """Why a unit holding ``active_titles`` may not declare for ``target``, or None."""
+    titles = set(active_titles)
+    if target == Target.DEMONSTRATION and Target.STANDARD not in titles:
+        return "只有持有有效“达标”称号的单位才能申报“示范”"
+    if target in titles:
+        return f"该单位已持有有效的“{zh(TARGET_LABELS[target])}”称号，无需重复申报"
+    return None
+
+
+def declarable_targets(active_titles: Iterable[str], declared: Iterable[str]) -> list[str]:
+    """Targets a unit may still declare for in a round: not declared yet and not refused."""
+    titles, done = set(active_titles), set(declared)
+    return [t for t in Target.values if t not in done and declaration_refusal(t, titles) is None]

@@ -1,5 +1,5 @@
 """The public notice page and objection form (SPEC §7): no login. Reads the same rows as the
-API's ``GET /notices/``; an objection is one call of ``workflow.objection_submit``, throttled by
+API's ``GET /notices/``; an objection is one call of ``services.objection_submit``, throttled by
 the same counter as ``POST /api/v1/notices/{id}/objections/``."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from yuxi_campaign.errors import InvalidInput, OutOfScope, WrongState
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope, WrongState
 
-from . import selectors, workflow
+from . import selectors, services
 from .api_workflow import NoticeViewSet, ObjectionThrottle, client_ip, notice_row
 from .models import Assessment, Target
 
@@ -76,7 +76,7 @@ def objection_form(request, assessment_id: int):
         logger.info("objection honeypot filled for assessment %s; nothing stored", a.pk)
         return redirect("objection_thanks")
     try:
-        workflow.objection_submit(
+        services.objection_submit(
             assessment_id=a.pk,
             # A textarea sends CRLF line breaks; count and store them as the API's clients send them.
             content=context["content"].replace("\r\n", "\n"),

@@ -7,14 +7,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Rank
+from django.http import FileResponse
 
 from orgs import rules
 from orgs.models import Organisation, User
-from orgs.selectors import scope_filter
-from yuxi_campaign.api import decimal_str
-from yuxi_campaign.errors import OutOfScope
+from orgs.selectors import scope_filter, subtree_filter, within_filter
+from yuxi_campaign.core.api import decimal_str
+from yuxi_campaign.core.errors import OutOfScope
 
-from .models import Assessment, Objection, ObjectionStatus, PaceTarget, State, Target, Title, TitleStatus
+from .models import (
+    Assessment,
+    Evidence,
+    Objection,
+    ObjectionStatus,
+    PaceTarget,
+    State,
+    Target,
+    Title,
+    TitleStatus,
+)
+from .storage import evidence_path
 
 
 def assessments_for_user(user: User) -> QuerySet[Assessment]:
@@ -41,14 +53,11 @@ def assessment_get_for_user(user: User, pk) -> Assessment:
 
 def evidence_file_response(assessment: Assessment, evidence_id):
     """The stored file of one evidence row of ``assessment`` (already scope-checked), as a private
-    attachment; OutOfScope when there is no such row or file."""
-    from django.http import FileResponse
-
-    from .models import Evidence
-    from .workflow import evidence_dir
-
-    e = Evidence.objects.filter(pk=evidence_id, assessment=assessment).first()
-    path = evidence_dir() / e.stored_name if e else None
+    attachment that browsers must not sniff; OutOfScope when there is no such row or file."""
+    e = Evidence.objects.filter(
+        pk=evidence_id if str(evidence_id).isdigit() else -1, assessment=assessment
+    ).first()
+    path = evidence_path(e.stored_name) if e else None
     if e is None or not path.is_file():
         raise OutOfScope("未找到该佐证材料")
     response = FileResponse(
@@ -59,6 +68,11 @@ def evidence_file_response(assessment: Assessment, evidence_id):
     return response
 
 
+def active_title_kinds(org_id: int) -> set[str]:
+    """The kinds of title (standard, demonstration) the unit holds now."""
+    return set(Title.objects.filter(org_id=org_id, status=TitleStatus.ACTIVE).values_list("kind", flat=True))
+
+
 def notices() -> QuerySet[Assessment]:
     """Assessments in public notice, with what the public lists show (unit path, round)."""
     return (
@@ -66,18 +80,6 @@ def notices() -> QuerySet[Assessment]:
         .select_related("org__county", "org__township", "org__village", "round")
         .order_by("notice_ends_at", "org__code")
     )
-
-
-def within_filter(org_id, prefix: str = "org__") -> dict:
-    """Filters for a unit and everything below it, or an impossible filter if it does not exist."""
-    node = Organisation.objects.filter(pk=org_id).values("tree_id", "lft", "rght").first()
-    if node is None:
-        return {f"{prefix}pk": -1}
-    return {
-        f"{prefix}tree_id": node["tree_id"],
-        f"{prefix}lft__gte": node["lft"],
-        f"{prefix}lft__lte": node["rght"],
-    }
 
 
 def results_for_user(
@@ -90,7 +92,7 @@ def results_for_user(
     if level:
         qs = qs.filter(org__level=level)
     if within:
-        qs = qs.filter(**within_filter(within))
+        qs = qs.filter(**within_filter(within, prefix="org__"))
     if target:
         qs = qs.filter(target=target)
     if outcome:
@@ -198,9 +200,7 @@ def progress_for(org: Organisation, year: int) -> dict:
         # direct child they sit under (a denormalised ancestor column).
         group_by = ["parent_id"] if level == child_level else ["parent_id", f"{child_level}_id"]
         rows = (
-            Organisation.objects.filter(
-                tree_id=org.tree_id, lft__gt=org.lft, rght__lt=org.rght, level=level, is_active=True
-            )
+            Organisation.objects.filter(**subtree_filter(org), level=level, is_active=True)
             .order_by()  # the tree manager orders by (tree_id, lft), which would split the groups
             .values(*group_by)
             .annotate(

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import User
+from orgs.models import Role, User
 
+from . import policy, selectors
 from .models import Assessment, Objection, ObjectionStatus, Round, State
 
 
@@ -26,7 +27,7 @@ class TodoItem:
 @dataclass
 class Todo:
     items: list[TodoItem] = field(default_factory=list)
-    can_declare: bool = False
+    declarable: list[str] = field(default_factory=list)  # targets the own unit may declare for now
     round: Round | None = None
 
     @property
@@ -44,63 +45,26 @@ def todo_for(user: User) -> Todo:
     todo = Todo(round=Round.objects.order_by("-year").first())
     if user.org_id is None and not user.is_superuser:
         return todo
-    org_id = user.org_id
-    now = timezone.now()
-    role = user.role
-    admin = user.is_campaign_admin
-
-    if role == "operator":
-        own = Assessment.objects.filter(org_id=org_id).aggregate(
-            draft=Count("id", filter=Q(state=State.DRAFT)),
-            rectifying=Count("id", filter=Q(state=State.RECTIFYING)),
-        )
-        todo.items.append(
-            TodoItem(
-                "fill", _("Self-assessment sheets to fill"), own["draft"], _list_url(state="draft", mine=1)
-            )
-        )
-        todo.items.append(
-            TodoItem(
-                "rectify",
-                _("Rectifications under way"),
-                own["rectifying"],
-                _list_url(state="rectifying", mine=1),
-                urgent=bool(own["rectifying"]),
-            )
-        )
-        todo.can_declare = (
-            bool(todo.round)
-            and not Assessment.objects.filter(org_id=org_id, round=todo.round, target="standard").exists()
-        )
-        return todo
-
-    children = Assessment.objects.filter(org__parent_id=org_id) if not admin else Assessment.objects.all()
-    if admin and user.org is not None:
-        o = user.org
-        children = Assessment.objects.filter(org__tree_id=o.tree_id, org__lft__gt=o.lft, org__lft__lt=o.rght)
+    scope = selectors.assessments_for_user(user)
+    if user.role == Role.OPERATOR:
+        return _operator_todo(todo, user, scope)
+    children = scope.filter(policy.relation_q(user, policy.Relation.PARENT))
     counts = children.aggregate(
         submitted=Count("id", filter=Q(state=State.SUBMITTED)),
         reviewed=Count("id", filter=Q(state=State.REVIEWED)),
         rechecked=Count("id", filter=Q(state=State.RECHECKED)),
-        notice_due=Count("id", filter=Q(state=State.IN_NOTICE, notice_ends_at__lte=now)),
-        in_notice=Count("id", filter=Q(state=State.IN_NOTICE)),
+        notice_due=Count("id", filter=Q(state=State.IN_NOTICE, notice_ends_at__lte=timezone.now())),
         rectifying=Count("id", filter=Q(state=State.RECTIFYING)),
         overdue=Count("id", filter=Q(state=State.RECTIFYING, rectify_overdue_at__isnull=False)),
     )
-    recheck = (
-        Assessment.objects.filter(state=State.ACCEPTED).filter(
-            Q(org__parent__parent_id=org_id) | Q(org__parent_id=org_id, org__parent__parent__isnull=True)
-        )
-        if not admin
-        else children.filter(state=State.ACCEPTED)
-    ).count()
+    recheck = scope.filter(policy.relation_q(user, policy.Relation.RECHECK), state=State.ACCEPTED).count()
     todo.items.append(
         TodoItem("review", _("Submissions to review"), counts["submitted"], _list_url(state="submitted"))
     )
     todo.items.append(
         TodoItem("recheck", _("Accepted units to recheck"), recheck, _list_url(state="accepted"))
     )
-    if role in ("leader", "admin") or admin:
+    if user.role == Role.LEADER or user.is_campaign_admin:
         pending = Objection.objects.filter(status=ObjectionStatus.PENDING, assessment__in=children).count()
         todo.items += [
             TodoItem(
@@ -124,4 +88,29 @@ def todo_for(user: User) -> Todo:
                 urgent=bool(counts["overdue"]),
             ),
         ]
+    return todo
+
+
+def _operator_todo(todo: Todo, user: User, scope) -> Todo:
+    own = scope.filter(policy.relation_q(user, policy.Relation.OWN)).aggregate(
+        draft=Count("id", filter=Q(state=State.DRAFT)),
+        rectifying=Count("id", filter=Q(state=State.RECTIFYING)),
+    )
+    todo.items.append(
+        TodoItem("fill", _("Self-assessment sheets to fill"), own["draft"], _list_url(state="draft", mine=1))
+    )
+    todo.items.append(
+        TodoItem(
+            "rectify",
+            _("Rectifications under way"),
+            own["rectifying"],
+            _list_url(state="rectifying", mine=1),
+            urgent=bool(own["rectifying"]),
+        )
+    )
+    if todo.round is not None and user.org is not None and policy.may_declare(user, user.org):
+        declared = Assessment.objects.filter(org_id=user.org_id, round=todo.round).values_list(
+            "target", flat=True
+        )
+        todo.declarable = policy.declarable_targets(selectors.active_title_kinds(user.org_id), declared)
     return todo

@@ -14,16 +14,16 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators.models import Dimension, Indicator, applies
 from indicators.scoring import scale_factor
 from orgs.models import Level, Organisation
 from orgs.selectors import orgs_for_user
-from yuxi_campaign.errors import DomainError, InvalidInput, OutOfScope, StaleVersion
+from yuxi_campaign.core.errors import DomainError, InvalidInput, OutOfScope, StaleVersion
 
-from . import policy, selectors, workflow
+from . import policy, selectors, services
+from .labels import ACTION_LABELS, EVENT_LABELS, STATE_LABELS
 from .models import (
     Assessment,
     Event,
@@ -70,7 +70,7 @@ def declare(request):
         messages.error(request, _("Choose a round."))
         return redirect("home")
     try:
-        a = workflow.assessment_declare(
+        a = services.assessment_declare(
             org=org, round=round_, target=request.POST.get("target", "standard"), actor=request.user
         )
     except DomainError as exc:
@@ -196,11 +196,7 @@ def assessment_detail(request, pk):
     now = timezone.now()
     actions = policy.allowed_actions(request.user, a, now=now, has_pending_objection=a.has_pending_objection)
     events = Event.objects.filter(assessment=a).select_related("actor").order_by("-at", "-pk")
-    sheets = [
-        s
-        for s in Stage.values
-        if policy.may_score(request.user, s, a) and a.state == policy.sheet_open_state(s)
-    ]
+    sheets = policy.open_sheets(request.user, a)
     return render(
         request,
         "assessments/detail.html",
@@ -217,7 +213,7 @@ def assessment_detail(request, pk):
             "events": events,
             "evidence": Evidence.objects.filter(assessment=a).select_related("indicator"),
             "objections": Objection.objects.filter(assessment=a).order_by("created_at"),
-            "may_decide_objections": policy.may_take(request.user, "close_notice", a)
+            "may_decide_objections": policy.may_decide_objection(request.user, a)
             and a.state == State.IN_NOTICE,
             "state_label": STATE_LABELS[a.state],
             "event_labels": EVENT_LABELS,
@@ -225,33 +221,6 @@ def assessment_detail(request, pk):
         },
     )
 
-
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "return": gettext_lazy("Return"),
-    "review": gettext_lazy("Review"),
-    "accept": gettext_lazy("Accept"),
-    "fail": gettext_lazy("Fail"),
-    "recheck": gettext_lazy("Recheck"),
-    "publish": gettext_lazy("Publish for notice"),
-    "close_notice": gettext_lazy("Close the notice"),
-    "warn": gettext_lazy("Warn (circular)"),
-    "rectify_order": gettext_lazy("Order rectification"),
-    "rectified": gettext_lazy("Rectification done"),
-    "revoke": gettext_lazy("Revoke the title"),
-}
-EVENT_LABELS = {
-    **ACTION_LABELS,
-    "declare": gettext_lazy("Declared"),
-    "scores_save": gettext_lazy("Scores saved"),
-    "evidence_add": gettext_lazy("Evidence uploaded"),
-    "evidence_delete": gettext_lazy("Evidence deleted"),
-    "objection": gettext_lazy("Objection received"),
-    "objection_decision": gettext_lazy("Objection decided"),
-    "title_grant": gettext_lazy("Title granted"),
-    "rectify_overdue": gettext_lazy("Rectification overdue"),
-}
-STATE_LABELS = {value: label for value, label in State.choices}
 
 FINISH = {Stage.SELF: "submit", Stage.REVIEW: "review", Stage.RECHECK: "recheck"}
 
@@ -296,11 +265,11 @@ def assessment_sheet(request, pk, stage):
         finish = request.POST.get("do") == "finish"
         try:
             if rows:
-                a = workflow.scores_save(
+                a = services.scores_save(
                     assessment_id=a.pk, stage=stage, actor=request.user, version=version, rows=rows
                 )
             if finish:
-                workflow.assessment_transition(assessment_id=a.pk, action=FINISH[stage], actor=request.user)
+                services.assessment_transition(assessment_id=a.pk, action=FINISH[stage], actor=request.user)
                 messages.success(request, _("Saved and handed on."))
                 return redirect("assessment_detail", pk=a.pk)
             messages.success(request, _("Draft saved."))
@@ -349,7 +318,7 @@ def assessment_sheet(request, pk, stage):
                     "changed_by_other": stale
                     and saved is not None
                     and typed.get(f"score-{i.pk}") not in (None, f"{saved.score.normalize():f}"),
-                    "gap_limit": (i.max_score * workflow.GAP_SHARE),
+                    "gap_limit": (i.max_score * services.GAP_SHARE),
                 }
             )
         if rows:
@@ -385,7 +354,7 @@ def assessment_sheet(request, pk, stage):
 def evidence_upload(request, pk):
     a = get_assessment_for_user(request.user, pk)
     try:
-        workflow.evidence_add(
+        services.evidence_add(
             assessment_id=a.pk,
             indicator_id=request.POST.get("indicator"),
             upload=request.FILES.get("file"),
@@ -402,7 +371,7 @@ def evidence_upload(request, pk):
 def evidence_remove(request, pk, eid):
     a = get_assessment_for_user(request.user, pk)
     try:
-        workflow.evidence_delete(assessment_id=a.pk, evidence_id=eid, actor=request.user)
+        services.evidence_delete(assessment_id=a.pk, evidence_id=eid, actor=request.user)
         messages.success(request, _("File deleted."))
     except DomainError as exc:
         messages.error(request, exc.detail)
@@ -411,18 +380,11 @@ def evidence_remove(request, pk, eid):
 
 @login_required
 def evidence_download(request, pk, eid):
-    from django.http import FileResponse
-
     a = get_assessment_for_user(request.user, pk)
-    e = Evidence.objects.filter(pk=eid, assessment=a).first()
-    path = workflow.evidence_dir() / e.stored_name if e else None
-    if e is None or not path.is_file():
-        raise Http404
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=e.original_name, content_type=e.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        return selectors.evidence_file_response(a, eid)
+    except OutOfScope:
+        raise Http404 from None
 
 
 @login_required
@@ -432,7 +394,7 @@ def transition(request, pk):
     a = get_assessment_for_user(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        workflow.assessment_transition(
+        services.assessment_transition(
             assessment_id=a.pk,
             action=action,
             actor=request.user,
@@ -453,40 +415,25 @@ def bulk_transition(request):
     if action not in policy.RULES or not ids:
         messages.error(request, _("Choose an action and at least one row."))
         return redirect(request.POST.get("next") or "assessment_list")
-    visible = {
-        a.pk: a for a in selectors.assessments_for_user(request.user).filter(pk__in=ids).select_related("org")
-    }
-    results = []
-    for assessment_id in dict.fromkeys(ids):
-        a = visible.get(assessment_id)
-        if a is None:
-            results.append(
-                {
-                    "id": assessment_id,
-                    "name": "—",
-                    "ok": False,
-                    "detail": _("Not found, or outside your scope"),
-                }
-            )
-            continue
-        try:
-            after = workflow.assessment_transition(
-                assessment_id=assessment_id,
-                action=action,
-                actor=request.user,
-                reason=request.POST.get("reason", ""),
-                deadline=request.POST.get("deadline") or None,
-            )
-            results.append(
-                {
-                    "id": assessment_id,
-                    "name": a.org.name,
-                    "ok": True,
-                    "detail": STATE_LABELS[after.state],
-                }
-            )
-        except DomainError as exc:
-            results.append({"id": assessment_id, "name": a.org.name, "ok": False, "detail": exc.detail})
+    outcomes = services.assessment_bulk_transition(
+        ids=ids,
+        action=action,
+        actor=request.user,
+        reason=request.POST.get("reason", ""),
+        deadline=request.POST.get("deadline") or None,
+    )
+    names = dict(
+        selectors.assessments_for_user(request.user).filter(pk__in=ids).values_list("pk", "org__name")
+    )
+    results = [
+        {
+            "id": r.id,
+            "name": names.get(r.id, "—"),
+            "ok": r.ok,
+            "detail": STATE_LABELS[r.state] if r.ok else r.detail,
+        }
+        for r in outcomes
+    ]
     return render(
         request,
         "assessments/bulk_result.html",
@@ -521,7 +468,7 @@ def objection_decide(request, oid):
     if objection is None:
         raise Http404
     try:
-        workflow.objection_decide(
+        services.objection_decide(
             objection_id=objection.pk,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),

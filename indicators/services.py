@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from yuxi_campaign.errors import Frozen, InvalidInput
+from yuxi_campaign.core.errors import Frozen, InvalidInput
 
 from .catalogue import CATALOGUE, YEAR_NOTES
 from .models import Dimension, Indicator, IndicatorSet

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from yuxi_campaign.errors import DomainError
+from yuxi_campaign.core.errors import DomainError
 
 from . import rules, services
 from .importer import import_orgs

@@ -8,7 +8,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from yuxi_campaign.errors import NotAllowed
+from yuxi_campaign.core.errors import NotAllowed
 
 from . import rules, selectors, services
 from .models import Level, Organisation
@@ -105,11 +105,7 @@ class OrgViewSet(viewsets.ViewSet):
         if parent := params.get("parent"):
             qs = qs.filter(parent_id=int(parent))
         if within := params.get("within"):
-            node = Organisation.objects.filter(pk=int(within)).values("tree_id", "lft", "rght").first()
-            if node is None:
-                qs = qs.none()
-            else:
-                qs = qs.filter(tree_id=node["tree_id"], lft__gte=node["lft"], lft__lte=node["rght"])
+            qs = qs.filter(**selectors.within_filter(int(within)))
         if code := params.get("code"):
             qs = qs.filter(code=code)
         if search := params.get("search", "").strip():
@@ -124,7 +120,7 @@ class OrgViewSet(viewsets.ViewSet):
     @property
     def paginator(self):
         if not hasattr(self, "_paginator"):
-            from yuxi_campaign.api import Pagination
+            from yuxi_campaign.core.api import Pagination
 
             self._paginator = Pagination()
         return self._paginator

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from yuxi_campaign.errors import InvalidInput
+from yuxi_campaign.core.errors import InvalidInput
 
 from . import rules
 from .models import Organisation

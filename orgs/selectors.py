@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from yuxi_campaign.errors import OutOfScope
+from yuxi_campaign.core.errors import OutOfScope
 
 from .models import Organisation, User
+
+
+def subtree_filter(node, prefix: str = "") -> dict:
+    """Filters for ``node`` (a unit, or a dict of its tree_id/lft/rght) and everything below it:
+    the one subtree filter that scope, ``within`` and rollups use."""
+    get = node.get if isinstance(node, dict) else lambda name: getattr(node, name)
+    return {
+        f"{prefix}tree_id": get("tree_id"),
+        f"{prefix}lft__gte": get("lft"),
+        f"{prefix}lft__lte": get("rght"),
+    }
 
 
 def scope_filter(user: User, prefix: str = "") -> dict | None:
@@ -15,10 +26,15 @@ def scope_filter(user: User, prefix: str = "") -> dict | None:
         return None
     if user.is_superuser and user.org_id is None:
         return {}
-    org = user.org
-    if org is None:
+    if user.org is None:
         return None
-    return {f"{prefix}tree_id": org.tree_id, f"{prefix}lft__gte": org.lft, f"{prefix}lft__lte": org.rght}
+    return subtree_filter(user.org, prefix)
+
+
+def within_filter(org_id, prefix: str = "") -> dict:
+    """The subtree filter of the unit ``org_id``, or an impossible filter if there is none."""
+    node = Organisation.objects.filter(pk=org_id).values("tree_id", "lft", "rght").first()
+    return {f"{prefix}pk": -1} if node is None else subtree_filter(node, prefix)
 
 
 def orgs_for_user(user: User) -> QuerySet[Organisation]:
@@ -33,11 +49,6 @@ def org_get_for_user(user: User, pk: int) -> Organisation:
         return orgs_for_user(user).get(pk=pk)
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise OutOfScope("未找到该单位，或不在您的权限范围内") from None
-
-
-def org_within(org: Organisation, other: Organisation) -> bool:
-    """Whether ``other`` is ``org`` or below it."""
-    return other.tree_id == org.tree_id and org.lft <= other.lft <= org.rght
 
 
 def org_path(org: Organisation) -> list[dict]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Max
 
-from yuxi_campaign.errors import InvalidInput, NotAllowed
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
 from . import rules
 from .models import Organisation, Role, TreeWriteLock, User

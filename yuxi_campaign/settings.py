@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from .core.jobs import beat_schedule
 from .env import ConfigError, env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "yuxi_campaign.core",
     "orgs",
     "indicators",
     "assessments",
@@ -131,11 +133,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "yuxi_campaign.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "yuxi_campaign.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "yuxi_campaign.api.exception_handler",
+    "EXCEPTION_HANDLER": "yuxi_campaign.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"objection": env_str("OBJECTION_THROTTLE_RATE", "5/hour")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Proxies in front of the app whose X-Forwarded-For is trusted for throttling (nginx: 1).
@@ -165,16 +167,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-PERIODIC_JOB_SECONDS = env_int("PERIODIC_JOB_SECONDS", 120)
-# Installed into django-celery-beat's tables by the DatabaseScheduler at start; editable in the admin.
-CELERY_BEAT_SCHEDULE = {
-    "close-due-notices": {"task": "assessments.tasks.close_due_notices", "schedule": 300.0},
-    "flag-overdue-rectifications": {
-        "task": "assessments.tasks.flag_overdue_rectifications",
-        "schedule": 3600.0,
-    },
-    "cleanup-evidence": {"task": "assessments.tasks.cleanup_evidence", "schedule": 86400.0},
+# Every periodic job, once: name → (Celery task, period in seconds). Celery beat's schedule is built
+# from it (installed into django-celery-beat's tables at start, editable in the admin), and so is
+# the in-process runner of `runserver_with_jobs` when there is no broker.
+PERIODIC_JOBS = {
+    "close-due-notices": ("assessments.tasks.close_due_notices", 300),
+    "flag-overdue-rectifications": ("assessments.tasks.flag_overdue_rectifications", 3600),
+    "cleanup-evidence": ("assessments.tasks.cleanup_evidence", 86400),
 }
+CELERY_BEAT_SCHEDULE = beat_schedule(PERIODIC_JOBS)
+# How often the in-process runner wakes up to see which jobs are due.
+PERIODIC_JOB_SECONDS = env_int("PERIODIC_JOB_SECONDS", 60)
 
 # Production switches: explicit, and all on when DEBUG is off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

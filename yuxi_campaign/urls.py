@@ -42,4 +42,4 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
-handler404 = "yuxi_campaign.api.not_found"
+handler404 = "yuxi_campaign.core.api.not_found"

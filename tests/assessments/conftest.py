@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments import workflow
+from assessments import services
 from assessments.models import Assessment, Round, State
 from assessments.services import campaign_install_default
 from indicators.models import applies
@@ -37,7 +37,7 @@ class World:
         self.admin = make_user(tree.city, "admin")
 
     def declare(self, org=None, target="standard", actor=None) -> Assessment:
-        return workflow.assessment_declare(
+        return services.assessment_declare(
             org=org or self.tree.village, round=self.round, target=target, actor=actor or self.operator
         )
 
@@ -69,7 +69,7 @@ def sheet_rows(
 
 def save_sheet(assessment: Assessment, stage: str, actor, **kwargs) -> Assessment:
     fresh = Assessment.objects.get(pk=assessment.pk)
-    return workflow.scores_save(
+    return services.scores_save(
         assessment_id=assessment.pk,
         stage=stage,
         actor=actor,
@@ -81,7 +81,7 @@ def save_sheet(assessment: Assessment, stage: str, actor, **kwargs) -> Assessmen
 def attach_evidence(assessment: Assessment, actor) -> None:
     for indicator in assessment.indicator_set.indicators.filter(evidence_required=True):
         if applies(indicator.applies_to, assessment.org.area_type):
-            workflow.evidence_add(
+            services.evidence_add(
                 assessment_id=assessment.pk,
                 indicator_id=indicator.pk,
                 upload=SimpleUploadedFile("台账.pdf", PDF, content_type="application/pdf"),
@@ -107,18 +107,24 @@ def advance(world: World, assessment: Assessment, to: str, *, share: Decimal = D
         State.SUBMITTED: lambda: (
             save_sheet(a, "self", world.operator, share=share),
             attach_evidence(a, world.operator),
-            workflow.assessment_submit(assessment_id=a.pk, actor=world.operator),
+            services.assessment_transition(action="submit", assessment_id=a.pk, actor=world.operator),
         ),
         State.REVIEWED: lambda: (
             save_sheet(a, "review", world.reviewer, share=share),
-            workflow.assessment_review(assessment_id=a.pk, actor=world.reviewer),
+            services.assessment_transition(action="review", assessment_id=a.pk, actor=world.reviewer),
         ),
-        State.ACCEPTED: lambda: workflow.assessment_accept(assessment_id=a.pk, actor=world.leader),
-        State.RECHECKED: lambda: workflow.assessment_recheck(assessment_id=a.pk, actor=world.county_reviewer),
-        State.IN_NOTICE: lambda: workflow.assessment_publish(assessment_id=a.pk, actor=world.leader),
+        State.ACCEPTED: lambda: services.assessment_transition(
+            action="accept", assessment_id=a.pk, actor=world.leader
+        ),
+        State.RECHECKED: lambda: services.assessment_transition(
+            action="recheck", assessment_id=a.pk, actor=world.county_reviewer
+        ),
+        State.IN_NOTICE: lambda: services.assessment_transition(
+            action="publish", assessment_id=a.pk, actor=world.leader
+        ),
         State.NAMED: lambda: (
             end_notice(a),
-            workflow.assessment_close_notice(assessment_id=a.pk, actor=world.leader),
+            services.assessment_transition(action="close_notice", assessment_id=a.pk, actor=world.leader),
         ),
     }
     extra = {
@@ -132,25 +138,30 @@ def advance(world: World, assessment: Assessment, to: str, *, share: Decimal = D
         if Assessment.objects.get(pk=a.pk).state != state:
             steps[state]()
     if to == State.FAILED:
-        workflow.assessment_fail(assessment_id=a.pk, actor=world.leader, reason="材料不实")
+        services.assessment_transition(
+            action="fail", assessment_id=a.pk, actor=world.leader, reason="材料不实"
+        )
     elif to == State.REJECTED:
-        o = workflow.objection_submit(
+        o = services.objection_submit(
             assessment_id=a.pk, content="该村账目不清，群众有意见", ip_address="10.0.0.9"
         )
-        workflow.objection_decide(
+        services.objection_decide(
             objection_id=o.pk, decision="upheld", reason="经核实属实", actor=world.leader
         )
         end_notice(a)
-        workflow.assessment_close_notice(assessment_id=a.pk, actor=world.leader)
+        services.assessment_transition(action="close_notice", assessment_id=a.pk, actor=world.leader)
     elif to == State.RECTIFYING:
-        workflow.assessment_rectify_order(
+        services.assessment_transition(
+            action="rectify_order",
             assessment_id=a.pk,
             actor=world.leader,
             reason="工作停滞",
             deadline=timezone.localdate() + dt.timedelta(days=30),
         )
     elif to == State.REVOKED:
-        workflow.assessment_revoke(assessment_id=a.pk, actor=world.leader, reason="问题严重")
+        services.assessment_transition(
+            action="revoke", assessment_id=a.pk, actor=world.leader, reason="问题严重"
+        )
     return Assessment.objects.get(pk=a.pk)
 
 

@@ -111,9 +111,9 @@ def test_the_action_from_a_wrong_state_answers_409_naming_action_and_state(world
     response = post(getattr(world, allowed), a, action, payload)
     assert response.status_code == 409
     detail = response.json()["detail"]
-    from assessments.policy import RULES, STATE_LABELS
+    from assessments.labels import action_zh, state_zh
 
-    assert RULES[action].label in detail and STATE_LABELS[wrong] in detail
+    assert action_zh(action) in detail and state_zh(wrong) in detail
     assert Assessment.objects.get(pk=a.pk).state == wrong
 
 

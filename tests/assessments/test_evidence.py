@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Evidence, State
-from assessments.workflow import evidence_dir
+from assessments.storage import evidence_dir
 from tests.assessments.conftest import PDF, advance
 from tests.conftest import api_client_for
 

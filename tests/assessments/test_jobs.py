@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from assessments import workflow
+from assessments import services
 from assessments.models import Assessment, Event, Notification, State
 from assessments.notifications import notify_event
 from tests.assessments.conftest import advance, end_notice
 from tests.conftest import api_client_for
 from yuxi_campaign.celery import app
-from yuxi_campaign.jobs import run_periodic_jobs
+from yuxi_campaign.core.jobs import beat_schedule, run_due_jobs
 
 
 def test_close_notices_closes_only_ended_notices_without_open_objections(world, capsys):
@@ -36,17 +36,41 @@ def test_close_notices_closes_only_ended_notices_without_open_objections(world, 
 
 def test_the_periodic_job_leaves_a_notice_with_an_undecided_objection_open(world):
     a = advance(world, world.declare(), State.IN_NOTICE)
-    workflow.objection_submit(assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.1")
+    services.objection_submit(assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.1")
     end_notice(a)
-    assert workflow.notices_close_due() == []
+    assert services.notices_close_due() == []
     assert Assessment.objects.get(pk=a.pk).state == State.IN_NOTICE
 
 
 def test_the_in_process_loop_of_make_run_closes_notices(world):
     a = advance(world, world.declare(), State.IN_NOTICE)
     end_notice(a)
-    run_periodic_jobs()
+    assert run_due_jobs({}) == list(settings.PERIODIC_JOBS)
     assert Assessment.objects.get(pk=a.pk).state == State.NAMED
+
+
+def test_the_in_process_loop_runs_each_job_on_its_own_period(world):
+    last_run: dict[str, float] = {}
+    assert run_due_jobs(last_run, now=1000.0) == list(settings.PERIODIC_JOBS)
+    assert run_due_jobs(last_run, now=1000.0 + 299) == []
+    assert run_due_jobs(last_run, now=1000.0 + 300) == ["close-due-notices"]
+    assert run_due_jobs(last_run, now=1000.0 + 86400) == list(settings.PERIODIC_JOBS)
+
+
+def test_evidence_left_behind_is_cleaned_up_without_a_broker(world, private_media):
+    from assessments.storage import evidence_dir
+
+    orphan = evidence_dir() / "left-by-a-crash.pdf"
+    orphan.write_bytes(b"%PDF-1.4")
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+    run_due_jobs({})
+    assert not orphan.exists()
+
+
+def test_beat_and_the_in_process_loop_run_the_same_jobs():
+    assert settings.CELERY_BEAT_SCHEDULE == beat_schedule(settings.PERIODIC_JOBS)
+    assert set(settings.CELERY_BEAT_SCHEDULE) == set(settings.PERIODIC_JOBS)
 
 
 def test_an_overdue_rectification_is_flagged_once_and_the_leader_told(
@@ -55,9 +79,9 @@ def test_an_overdue_rectification_is_flagged_once_and_the_leader_told(
     a = advance(world, world.declare(), State.RECTIFYING)
     Assessment.objects.filter(pk=a.pk).update(rectify_deadline=timezone.localdate() - dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert workflow.rectifications_flag_overdue() == [a.pk]
+        assert services.rectifications_flag_overdue() == [a.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        assert workflow.rectifications_flag_overdue() == []
+        assert services.rectifications_flag_overdue() == []
     notes = Notification.objects.filter(kind="rectify_overdue")
     assert [n.user for n in notes] == [world.leader]
     assert "整改期限" in notes[0].message and "已过" in notes[0].message

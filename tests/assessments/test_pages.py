@@ -228,9 +228,9 @@ def test_evidence_upload_and_delete_from_the_sheet(world):
 
 def test_the_leader_decides_an_objection_on_the_page(world):
     a = advance(world, world.declare(), State.IN_NOTICE)
-    from assessments import workflow
+    from assessments import services
 
-    o = workflow.objection_submit(assessment_id=a.pk, content="公开栏半年没有更新", ip_address="10.0.0.1")
+    o = services.objection_submit(assessment_id=a.pk, content="公开栏半年没有更新", ip_address="10.0.0.1")
     assert (
         login(world.colleague)
         .post(f"/objections/{o.pk}/decide/", {"decision": "upheld", "reason": "x"})

@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connections
 
-from assessments import workflow
+from assessments import services
 from assessments.models import Assessment, Event, State
-from yuxi_campaign.errors import WrongState
+from yuxi_campaign.core.errors import WrongState
 
 
 @pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def test_twenty_threads_racing_one_transition_exactly_one_wins(world):
     def press():
         try:
             barrier.wait()
-            workflow.assessment_accept(assessment_id=a.pk, actor=world.leader)
+            services.assessment_transition(action="accept", assessment_id=a.pk, actor=world.leader)
             result = "ok"
         except WrongState:
             result = "409"
@@ -57,7 +57,7 @@ def test_two_simultaneous_sheet_saves_with_the_same_version_one_is_stale(world):
     def save():
         try:
             barrier.wait()
-            workflow.scores_save(
+            services.scores_save(
                 assessment_id=a.pk, stage="self", actor=world.operator, version=a.version, rows=rows
             )
             outcomes.append("ok")

@@ -201,11 +201,11 @@ def test_a_reviewer_cannot_score_own_unit(world):
     township_op = make_user(world.tree.township, "operator", username="t-op")
     a = world.declare(org=world.tree.township, actor=township_op)
     save_sheet(a, "self", township_op)
-    from assessments import workflow
+    from assessments import services
     from tests.assessments.conftest import attach_evidence
 
     attach_evidence(a, township_op)
-    workflow.assessment_submit(assessment_id=a.pk, actor=township_op)
+    services.assessment_transition(action="submit", assessment_id=a.pk, actor=township_op)
     response = put(world.reviewer, a, "review", sheet_rows(a)[:1])
     assert response.status_code == 403 and "不能给本单位打评审分" in response.json()["detail"]
     assert put(world.county_reviewer, a, "review", sheet_rows(a)[:1]).status_code == 200

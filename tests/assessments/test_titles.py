@@ -1,11 +1,11 @@
 import pytest
 from django.contrib.admin.sites import site
 
-from assessments import workflow
+from assessments import services
 from assessments.models import Assessment, Event, Round, State, Title
 from tests.assessments.conftest import advance
 from tests.conftest import api_client_for
-from yuxi_campaign.errors import InvalidInput, WrongState
+from yuxi_campaign.core.errors import InvalidInput, WrongState
 
 
 def test_naming_grants_an_active_title_and_logs_it(world):
@@ -17,7 +17,9 @@ def test_naming_grants_an_active_title_and_logs_it(world):
 
 def test_warn_keeps_the_title_and_counts_the_warning(world):
     a = advance(world, world.declare(), State.NAMED)
-    workflow.assessment_warn(assessment_id=a.pk, actor=world.leader, reason="党组织生活不规范")
+    services.assessment_transition(
+        action="warn", assessment_id=a.pk, actor=world.leader, reason="党组织生活不规范"
+    )
     title = Title.objects.get(assessment=a)
     assert (Assessment.objects.get(pk=a.pk).state, title.status, title.warnings) == (State.NAMED, "active", 1)
     assert Event.objects.get(title=title, action="warn").reason == "党组织生活不规范"
@@ -26,7 +28,7 @@ def test_warn_keeps_the_title_and_counts_the_warning(world):
 def test_rectification_then_rectified_keeps_the_title(world):
     a = advance(world, world.declare(), State.RECTIFYING)
     assert a.rectify_deadline is not None
-    workflow.assessment_rectified(assessment_id=a.pk, actor=world.leader)
+    services.assessment_transition(action="rectified", assessment_id=a.pk, actor=world.leader)
     a.refresh_from_db()
     assert (a.state, a.rectify_deadline) == (State.NAMED, None)
     assert Title.objects.get(assessment=a).status == "active"
@@ -41,7 +43,9 @@ def test_rectification_then_rectified_keeps_the_title(world):
 @pytest.mark.parametrize("source", [State.NAMED, State.RECTIFYING])
 def test_revoking_strips_the_title_and_keeps_its_history(world, source):
     a = advance(world, world.declare(), source)
-    workflow.assessment_revoke(assessment_id=a.pk, actor=world.leader, reason="工作严重滑坡")
+    services.assessment_transition(
+        action="revoke", assessment_id=a.pk, actor=world.leader, reason="工作严重滑坡"
+    )
     title = Title.objects.get(assessment=a)
     assert (title.status, title.revoked_at is not None) == ("revoked", True)
     assert Event.objects.filter(title=title, action="revoke").exists()
@@ -59,7 +63,7 @@ def test_demonstration_only_while_holding_an_active_standard_title(world):
 def test_a_unit_with_an_active_title_does_not_declare_it_again(world):
     advance(world, world.declare(), State.NAMED)
     with pytest.raises(InvalidInput, match="已持有有效的"):
-        workflow.assessment_declare(
+        services.assessment_declare(
             org=world.tree.village,
             round=Round.objects.get(year=2022),
             target="standard",
@@ -69,7 +73,7 @@ def test_a_unit_with_an_active_title_does_not_declare_it_again(world):
 
 def test_a_revoked_unit_may_declare_again_next_round(world):
     round_2023 = Round.objects.get(year=2023)
-    first = workflow.assessment_declare(
+    first = services.assessment_declare(
         org=world.tree.village, round=round_2023, target="standard", actor=world.operator
     )
     first = advance(world, first, State.REVOKED)
@@ -133,4 +137,4 @@ def test_the_event_log_is_read_only_in_the_admin(world, rf):
 def test_a_title_cannot_be_revoked_twice(world):
     a = advance(world, world.declare(), State.REVOKED)
     with pytest.raises(WrongState):
-        workflow.assessment_revoke(assessment_id=a.pk, actor=world.leader, reason="再次")
+        services.assessment_transition(action="revoke", assessment_id=a.pk, actor=world.leader, reason="再次")

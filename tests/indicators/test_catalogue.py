@@ -13,7 +13,7 @@ from indicators.services import (
     indicator_sets_install_defaults,
     indicator_update,
 )
-from yuxi_campaign.errors import Frozen, InvalidInput
+from yuxi_campaign.core.errors import Frozen, InvalidInput
 
 EXPECTED = {
     "group": (9, ["组织建设好", "自治管理好", "服务群众好"]),

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from orgs.models import Organisation
 from orgs.services import org_create, org_move, org_update, renumber_trees
 from tests.conftest import assert_tree_valid
-from yuxi_campaign.errors import InvalidInput
+from yuxi_campaign.core.errors import InvalidInput
 
 
 def test_new_unit_takes_the_level_below_its_parent_and_its_area_type_from_its_kind(tree):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessments.workflow import notices_close_due
+from assessments.services import notices_close_due
 
 
 class Command(BaseCommand):

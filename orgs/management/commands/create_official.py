@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Role
 from orgs.services import official_save
-from yuxi_campaign.errors import DomainError
+from yuxi_campaign.core.errors import DomainError
 
 
 class Command(BaseCommand):

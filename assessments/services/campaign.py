@@ -1,4 +1,4 @@
-"""Writes of the campaign, its rounds and (in the workflow) its assessments."""
+"""Writes of the campaign, its pace targets and its rounds."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.db import transaction
 
-from yuxi_campaign.errors import InvalidInput
+from yuxi_campaign.core.errors import InvalidInput
 
-from .models import Campaign, PaceTarget, Round, Target
+from ..models import Campaign, PaceTarget, Round, Target
 
 STANDARD_PACE = {2022: 30, 2023: 40, 2024: 30}
 DEMONSTRATION_PACE = {2022: 10, 2023: 10, 2024: 10}

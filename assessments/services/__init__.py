@@ -1,0 +1,30 @@
+"""Every write of the campaign and its assessments, one module per family (declaration, sheets,
+evidence, transitions, objections, titles, jobs, campaign). Callers import from here."""
+
+from .campaign import campaign_install_default, round_update
+from .declaration import assessment_declare
+from .evidence import evidence_add, evidence_cleanup, evidence_delete, missing_evidence
+from .jobs import notices_close_due, rectifications_flag_overdue
+from .objections import objection_decide, objection_submit
+from .sheets import GAP_SHARE, missing_scores, scores_save
+from .transitions import BulkResult, assessment_bulk_transition, assessment_transition
+
+__all__ = [
+    "GAP_SHARE",
+    "BulkResult",
+    "assessment_bulk_transition",
+    "assessment_declare",
+    "assessment_transition",
+    "campaign_install_default",
+    "evidence_add",
+    "evidence_cleanup",
+    "evidence_delete",
+    "missing_evidence",
+    "missing_scores",
+    "notices_close_due",
+    "objection_decide",
+    "objection_submit",
+    "rectifications_flag_overdue",
+    "round_update",
+    "scores_save",
+]

@@ -1,0 +1,53 @@
+"""Declaration: a unit enters a round for a target (达标 or 示范) and gets a draft assessment."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from indicators.models import IndicatorSet
+from indicators.services import indicator_set_freeze
+from orgs.models import Organisation, User
+from orgs.selectors import orgs_for_user
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
+
+from .. import policy
+from ..models import Assessment, Round, State, Target
+from ..selectors import active_title_kinds
+from ._base import record
+
+
+@transaction.atomic
+def assessment_declare(*, org: Organisation, round: Round, target: str, actor: User) -> Assessment:  # noqa: A002
+    """Declare a unit for a round and target: the unit's own officials or its parent's."""
+    if target not in Target.values:
+        raise InvalidInput(
+            f"未知的创建目标“{target}”：可选 standard、demonstration", fields={"target": ["未知目标"]}
+        )
+    if not orgs_for_user(actor).filter(pk=org.pk).exists():
+        raise OutOfScope("未找到该单位，或不在您的权限范围内")
+    if not policy.may_declare(actor, org):
+        raise NotAllowed("只有本单位或其上级单位的干部可以申报")
+    if org.parent_id is None:
+        raise InvalidInput("市级单位不参加评估", fields={"org": ["市级单位不参加评估"]})
+    if not org.is_active:
+        raise InvalidInput(f"单位“{org.name}”已停用，不能申报", fields={"org": ["单位已停用"]})
+    indicator_set = IndicatorSet.objects.filter(level=org.level, year=round.year).first()
+    if indicator_set is None:
+        raise InvalidInput(
+            f"{round.year} 年尚无该层级的指标体系，请先由管理员建立", fields={"round": ["没有指标体系"]}
+        )
+    if refusal := policy.declaration_refusal(target, active_title_kinds(org.pk)):
+        raise InvalidInput(refusal, fields={"target": [refusal]})
+    duplicate = WrongState(f"该单位已申报 {round.year} 年度的这一目标", code="duplicate")
+    if Assessment.objects.filter(org=org, round=round, target=target).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                org=org, round=round, target=target, indicator_set=indicator_set, declared_by=actor
+            )
+    except IntegrityError:
+        raise duplicate from None
+    indicator_set_freeze(indicator_set=indicator_set)
+    record(assessment, "declare", actor, to_state=State.DRAFT, data={"target": target})
+    return assessment

@@ -1,0 +1,173 @@
+"""Evidence files of the self sheet: checked by content, stored under a generated name outside
+any public URL, removed again when the transaction that recorded them fails."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import User
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
+
+from .. import policy
+from ..labels import state_zh
+from ..models import Assessment, Evidence, Stage
+from ..storage import evidence_dir, evidence_path
+from ._base import lock_assessment, record
+from .sheets import applicable, sheet_indicators
+
+SIGNATURES = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+}
+OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def _sniff(upload, extension: str) -> str | None:
+    """The problem with the file's content for its extension, or None when it is what it says."""
+    content_type, magic = SIGNATURES[extension]
+    upload.seek(0)
+    head = upload.read(len(magic))
+    upload.seek(0)
+    if head != magic:
+        return f"文件内容不是有效的 {extension} 文件"
+    if extension in OOXML_PART:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                if OOXML_PART[extension] not in archive.namelist():
+                    return f"文件内容不是有效的 {extension} 文件"
+        except zipfile.BadZipFile:
+            return f"文件内容不是有效的 {extension} 文件"
+        finally:
+            upload.seek(0)
+    return None
+
+
+def evidence_add(*, assessment_id: int, indicator_id, upload, actor: User) -> Evidence:
+    """Store an uploaded file for one indicator of the self sheet. The file is written under a
+    generated name; if the transaction fails it is removed again."""
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            return _evidence_add(assessment_id, indicator_id, upload, actor, written)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path]) -> Evidence:
+    assessment = _lock_for_evidence(assessment_id, actor, "上传")
+    indicators = sheet_indicators(assessment)
+    try:
+        indicator = indicators[int(indicator_id)]
+    except (KeyError, ValueError, TypeError):
+        raise InvalidInput(
+            "指标不属于本单位的指标体系", fields={"indicator": ["指标不属于本单位的指标体系"]}
+        ) from None
+    if upload is None:
+        raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
+    name = Path(upload.name or "").name[:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in SIGNATURES:
+        raise InvalidInput(
+            f"不支持的文件类型“{extension or name}”：只接受 pdf、jpg、png、docx、xlsx",
+            fields={"file": ["只接受 pdf、jpg、png、docx、xlsx"]},
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise InvalidInput(
+            f"文件过大（{upload.size / 1024 / 1024:.1f} MB）：不能超过 {limit // 1024 // 1024} MB",
+            fields={"file": [f"不能超过 {limit // 1024 // 1024} MB"]},
+        )
+    if upload.size == 0:
+        raise InvalidInput("文件是空的", fields={"file": ["文件是空的"]})
+    if problem := _sniff(upload, extension):
+        raise InvalidInput(problem, fields={"file": [problem]})
+    stored_name = f"{uuid.uuid4().hex}.{extension}"
+    target = evidence_path(stored_name)
+    digest = hashlib.sha256()
+    written.append(target)
+    with target.open("xb") as handle:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            handle.write(chunk)
+    evidence = Evidence.objects.create(
+        assessment=assessment,
+        indicator=indicator,
+        stored_name=stored_name,
+        original_name=name,
+        content_type=SIGNATURES[extension][0],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    record(
+        assessment,
+        "evidence_add",
+        actor,
+        from_state=assessment.state,
+        to_state=assessment.state,
+        data={"indicator": indicator.code, "file": name, "evidence": evidence.pk},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
+    assessment = _lock_for_evidence(assessment_id, actor, "删除")
+    try:
+        evidence = Evidence.objects.get(pk=evidence_id, assessment=assessment)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise OutOfScope("未找到该佐证材料") from None
+    path = evidence_path(evidence.stored_name)
+    evidence.delete()
+    record(
+        assessment,
+        "evidence_delete",
+        actor,
+        from_state=assessment.state,
+        to_state=assessment.state,
+        data={"indicator": evidence.indicator.code, "file": evidence.original_name},
+    )
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def _lock_for_evidence(assessment_id, actor: User, verb: str) -> Assessment:
+    assessment = lock_assessment(assessment_id, actor)
+    if not policy.may_handle_evidence(actor, assessment):
+        raise NotAllowed(f"只有本单位的填报员可以{verb}佐证材料")
+    open_state = policy.sheet_open_state(Stage.SELF)
+    if assessment.state != open_state:
+        raise WrongState(f"当前状态为“{state_zh(assessment.state)}”，自评表已关闭，不能{verb}佐证材料")
+    return assessment
+
+
+def missing_evidence(assessment: Assessment) -> list[str]:
+    """Codes of the applicable indicators that need a file and have none."""
+    have = set(Evidence.objects.filter(assessment=assessment).values_list("indicator_id", flat=True))
+    indicators = applicable(assessment, sheet_indicators(assessment))
+    return sorted(i.code for i in indicators if i.evidence_required and i.pk not in have)
+
+
+def evidence_cleanup() -> int:
+    """Remove stored files that no row refers to (left by an upload whose transaction failed)."""
+    folder = evidence_dir()
+    known = set(Evidence.objects.values_list("stored_name", flat=True))
+    cutoff = timezone.now().timestamp() - 3600
+    removed = 0
+    for path in folder.iterdir():
+        if path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -23,10 +23,14 @@ def scale_factor(indicators: Iterable, area_type: str, total_score: Decimal) -> 
     return Decimal(total_score) / raw
 
 
-def scaled_max(indicator, indicators: Iterable, area_type: str, total_score: Decimal) -> Decimal:
-    return (indicator.max_score * scale_factor(indicators, area_type, total_score)).quantize(
-        TWO_PLACES, rounding=ROUND_HALF_UP
-    )
+def to_cents(value: Decimal) -> Decimal:
+    """The one rounding rule of scaled scores, maxima and totals alike: to the cent, half up."""
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def scaled_max(indicator, factor: Decimal) -> Decimal:
+    """An indicator's max as the unit sees it, with the unit's ``scale_factor``."""
+    return to_cents(indicator.max_score * factor)
 
 
 def scaled_total(
@@ -39,6 +43,4 @@ def scaled_total(
         (scores[i.pk] for i in indicators if i.pk in scores and applies(i.applies_to, area_type)),
         Decimal(0),
     )
-    return (raw * scale_factor(indicators, area_type, total_score)).quantize(
-        TWO_PLACES, rounding=ROUND_HALF_UP
-    )
+    return to_cents(raw * scale_factor(indicators, area_type, total_score))

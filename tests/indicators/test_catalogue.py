@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator, IndicatorSet
-from indicators.scoring import applicable_max, scale_factor, scaled_max, scaled_total
+from indicators.scoring import applicable_max, scale_factor, scaled_max, scaled_total, to_cents
 from indicators.services import (
     indicator_set_copy,
     indicator_set_freeze,
@@ -82,12 +82,21 @@ class Item:
 def test_a_rural_unit_that_sees_80_raw_points_is_scaled_up_to_100():
     items = [Item(1, "50", "all"), Item(2, "30", "rural"), Item(3, "20", "urban"), Item(4, "10", "urban")]
     assert scale_factor(items, "rural", Decimal(100)) == Decimal("1.25")
-    assert scaled_max(items[0], items, "rural", Decimal(100)) == Decimal("62.50")
+    assert scaled_max(items[0], scale_factor(items, "rural", Decimal(100))) == Decimal("62.50")
     # full marks on what applies → 100; a score for an item that does not apply is ignored
     assert scaled_total(
         {1: Decimal(50), 2: Decimal(30), 3: Decimal(20)}, items, "rural", Decimal(100)
     ) == Decimal("100.00")
     assert scaled_total({1: Decimal(40), 2: Decimal(20)}, items, "rural", Decimal(100)) == Decimal("75.00")
+
+
+def test_scaled_maxima_and_totals_round_half_up_to_the_cent():
+    # 3 items of 1 point each scaled to 100: 33.333… each; 0.125-cent ties go up, never to even
+    assert to_cents(Decimal("0.125")) == Decimal("0.13") and to_cents(Decimal("0.135")) == Decimal("0.14")
+    items = [Item(1, "1", "all"), Item(2, "1", "all"), Item(3, "1", "all"), Item(4, "5", "rural")]
+    factor = scale_factor(items[:3], "rural", Decimal("0.375"))  # 0.125 per point
+    assert scaled_max(items[0], factor) == Decimal("0.13")
+    assert scaled_total({1: Decimal(1)}, items[:3], "rural", Decimal("0.375")) == Decimal("0.13")
 
 
 def test_an_urban_unit_of_the_same_set_is_scaled_by_its_own_items():

@@ -1,0 +1,127 @@
+"""The transition table of policy.RULES is SPEC §3; the relations that lists filter on in SQL are
+the ones the checks apply in Python; the to-do and the declaration service ask the same rule."""
+
+from django.test import Client
+
+from assessments import policy, services
+from assessments.models import Assessment, Round, State, Target
+from assessments.policy import Relation
+from tests.assessments.conftest import advance
+from tests.conftest import PASSWORD
+
+# SPEC §3, as written there: action | from | to | who | what it needs besides the state.
+SPEC_TRANSITIONS = """
+submit | draft | submitted | the unit itself (operator) |
+return | submitted, reviewed | draft | parent (leader) | reason
+review | submitted | reviewed | parent (reviewer or leader) |
+accept | reviewed | accepted | parent (leader) |
+fail | reviewed, accepted, rechecked | failed | parent (leader) | reason
+recheck | accepted | rechecked | recheck org (reviewer or leader) |
+publish | rechecked | in_notice | parent (leader) |
+close_notice | in_notice | named or rejected | parent (leader), or automatically when the notice ends |
+warn | named | named | parent (leader) | reason
+rectify_order | named | rectifying | parent (leader) | deadline, reason
+rectified | rectifying | named | parent (leader) |
+revoke | named, rectifying | revoked | parent (leader) | reason
+"""
+
+WHO = {Relation.OWN: "the unit itself", Relation.PARENT: "parent", Relation.RECHECK: "recheck org"}
+ROLE_ORDER = ["operator", "reviewer", "leader", "admin"]
+
+
+def render(rules: dict[str, policy.Rule]) -> str:
+    states = list(State.values)
+    lines = []
+    for action, rule in rules.items():
+        sources = ", ".join(sorted(rule.sources, key=states.index))
+        targets = " or ".join(rule.targets)
+        who = f"{WHO[rule.relation]} ({' or '.join(sorted(rule.roles, key=ROLE_ORDER.index))})"
+        if rule.automatic:
+            who += ", or automatically when the notice ends"
+        needs = ", ".join(
+            n for n, on in (("deadline", rule.deadline_required), ("reason", rule.reason_required)) if on
+        )
+        lines.append(f"{action} | {sources} | {targets} | {who} | {needs}".rstrip(" |"))
+    return "\n".join(lines)
+
+
+def test_the_transition_table_is_the_one_of_the_spec():
+    expected = "\n".join(line.rstrip(" |") for line in SPEC_TRANSITIONS.strip().splitlines())
+    assert render(policy.RULES) == expected
+
+
+def test_every_target_state_of_the_table_is_reachable_and_every_state_but_draft_is_entered():
+    entered = {t for rule in policy.RULES.values() for t in rule.targets}
+    assert entered == set(State.values)  # draft is entered by return (and by declaring)
+
+
+def test_the_sql_relations_match_the_python_checks(world):
+    """relation_q (what the to-do counts) and relation_holds (what the services check) agree for
+    every official and every assessment, at every level."""
+    t = world.tree
+    for org in (t.village, t.sibling_village, t.community, t.far_village, t.group):
+        world.declare(org=org, actor=world.admin)
+    for org in (t.township, t.far_township, t.county):
+        world.declare(org=org, actor=world.admin)
+    assessments = list(Assessment.objects.select_related("org__parent"))
+    officials = [
+        world.operator,
+        world.village_leader,
+        world.reviewer,
+        world.leader,
+        world.county_reviewer,
+        world.colleague,
+        world.admin,
+    ]
+    for user in officials:
+        for relation in Relation:
+            in_python = {a.pk for a in assessments if policy.relation_holds(user, a, relation)}
+            in_sql = set(
+                Assessment.objects.filter(policy.relation_q(user, relation)).values_list("pk", flat=True)
+            )
+            assert in_python == in_sql, (user.username, relation)
+
+
+def test_a_county_is_rechecked_by_the_city_that_reviews_it(world):
+    county = world.declare(org=world.tree.county, actor=world.admin)
+    county = Assessment.objects.select_related("org__parent").get(pk=county.pk)
+    assert policy.recheck_org_id(county) == world.tree.city.pk
+
+
+def login(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_a_unit_holding_the_standard_title_is_offered_the_model_title_not_the_standard_one(world):
+    earlier = Round.objects.get(year=2023)
+    a = services.assessment_declare(
+        org=world.tree.village, round=earlier, target="standard", actor=world.operator
+    )
+    advance(world, a, State.NAMED)  # an active 达标 title from 2023; nothing declared for 2024 yet
+    client = login(world.operator)
+    home = client.get("/").content.decode()
+    assert "申报示范称号" in home and "申报达标称号" not in home
+
+    refused = client.post("/declare/", {"round": world.round.pk, "target": "standard"}, follow=True)
+    assert "已持有有效的“达标”称号" in refused.content.decode()
+    assert not Assessment.objects.filter(round=world.round).exists()
+
+    response = client.post("/declare/", {"round": world.round.pk, "target": "demonstration"})
+    made = Assessment.objects.get(round=world.round)
+    assert made.target == Target.DEMONSTRATION
+    assert response["Location"] == f"/assessments/{made.pk}/sheet/self/"
+    home = client.get("/").content.decode()
+    assert "申报示范称号" not in home and "申报达标称号" not in home
+
+
+def test_what_a_unit_may_declare_follows_its_titles_and_its_declarations():
+    assert policy.declarable_targets(set(), declared=[]) == [Target.STANDARD]
+    assert policy.declarable_targets({Target.STANDARD}, declared=[]) == [Target.DEMONSTRATION]
+    assert policy.declarable_targets({Target.STANDARD, Target.DEMONSTRATION}, declared=[]) == []
+    assert policy.declarable_targets(set(), declared=[Target.STANDARD]) == []
+    assert (
+        policy.declaration_refusal(Target.DEMONSTRATION, set())
+        == "只有持有有效“达标”称号的单位才能申报“示范”"
+    )

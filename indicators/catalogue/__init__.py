@@ -1,0 +1,31 @@
+"""Default indicator catalogue for the 玉溪市"四级联创" scoring demo (2022–2024).
+
+This is a default catalogue written for the demo. It is modelled on the campaign's structure
+(小组创三好、村社创四优、乡镇创五强、县区创六先: the dimensions and indicator counts per level) but the
+indicator titles, scoring guides and scores are illustrative. It is NOT an official document.
+
+Pure data, one module per level. ``CATALOGUE`` maps a level ("group", "village", "township",
+"county") to its ordered
+dimensions; each dimension is ``{"name": str, "indicators": [...]}`` and each indicator has the keys
+``code``, ``title``, ``guide``, ``max_score`` (decimal string), ``applies_to`` ("all"/"rural"/"urban"),
+``is_veto`` and ``evidence_required``.
+
+For group, village and township: sum("all") + sum("rural") == 100 and sum("all") + sum("urban") == 100,
+so a rural unit and an urban unit are both scored out of 100. Counties are mixed and see every
+indicator: the sum of all county max scores is 100.
+"""
+
+from . import county, group, township, village
+
+CATALOGUE: dict[str, list[dict]] = {
+    "group": group.DIMENSIONS,
+    "village": village.DIMENSIONS,
+    "township": township.DIMENSIONS,
+    "county": county.DIMENSIONS,
+}
+
+YEAR_NOTES: dict[int, str] = {
+    2022: '2022年度首批创建指标：启动"四级联创"，达标创建覆盖30%、示范创建覆盖10%。',
+    2023: "2023年度滚动创建指标：完成一批、增补一批，达标累计70%、示范累计20%。",
+    2024: "2024年度收官创建指标：达标创建全覆盖，示范创建累计30%，巩固提升创建成果。",
+}

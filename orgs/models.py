@@ -91,10 +91,6 @@ class Organisation(MPTTModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
-    @property
-    def level_label(self) -> str:
-        return rules.LEVEL_LABELS_ZH[self.level]
-
 
 class TreeWriteLock(models.Model):
     """One row, locked (SELECT … FOR UPDATE) by every structural write of the organisation tree,

@@ -1,5 +1,6 @@
 """Domain errors. Services raise them; the API's exception handler and the pages map them to
-HTTP once: invalid → 400, not allowed → 403, out of scope → 404, wrong state or stale → 409."""
+HTTP once: invalid → 400, not allowed → 403, out of scope → 404, wrong state or stale → 409.
+Each kind declares its status and default code where it is defined."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ class DomainError(Exception):
     status_code = 400
     default_code = "invalid"
 
+    def __init_subclass__(cls, *, status: int, code: str, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.status_code, cls.default_code = status, code
+
     def __init__(self, detail: str, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
         super().__init__(detail)
         self.detail = detail
@@ -15,31 +20,25 @@ class DomainError(Exception):
         self.code = code or self.default_code
 
 
-class InvalidInput(DomainError):
-    status_code = 400
-    default_code = "invalid"
+class InvalidInput(DomainError, status=400, code="invalid"):
+    """The input is wrong; ``fields`` says where, per field."""
 
 
-class NotAllowed(DomainError):
-    status_code = 403
-    default_code = "not_allowed"
+class NotAllowed(DomainError, status=403, code="not_allowed"):
+    """The actor's unit or role may not do this."""
 
 
-class OutOfScope(DomainError):
-    status_code = 404
-    default_code = "not_found"
+class OutOfScope(DomainError, status=404, code="not_found"):
+    """No such object, or outside the actor's subtree: the two answer alike."""
 
 
-class WrongState(DomainError):
-    status_code = 409
-    default_code = "wrong_state"
+class WrongState(DomainError, status=409, code="wrong_state"):
+    """Not from the object's current state (or a duplicate of what exists)."""
 
 
-class StaleVersion(DomainError):
-    status_code = 409
-    default_code = "stale_version"
+class StaleVersion(DomainError, status=409, code="stale_version"):
+    """Someone saved since the caller read the object; nothing was written."""
 
 
-class Frozen(DomainError):
-    status_code = 409
-    default_code = "frozen"
+class Frozen(DomainError, status=409, code="frozen"):
+    """An indicator set that an assessment uses can no longer be edited."""

@@ -8,25 +8,18 @@ from django.utils import timezone
 from orgs.models import User
 from yuxi_campaign.core.errors import OutOfScope
 
+from . import policy
 from .labels import TARGET_LABELS, action_zh, zh
 from .models import Event, Notification
 
-# Events that tell the unit's own officials what their parent decided.
-TO_UNIT = {
-    "return",
-    "review",
-    "accept",
-    "fail",
-    "recheck",
-    "publish",
-    "close_notice",
-    "warn",
-    "rectify_order",
-    "rectified",
-    "revoke",
+# Decisions the parent (or the recheck org) takes tell the unit's own officials.
+TO_UNIT = {action for action, rule in policy.RULES.items() if rule.relation != policy.Relation.OWN}
+# Events that ask the parent's officials to act go to those whom the policy lets act next.
+TO_PARENT = {
+    "submit": policy.RULES["review"].roles,
+    "objection": policy.DECIDE_OBJECTION.roles,
+    "rectify_overdue": policy.RULES["rectified"].roles,
 }
-# Events that ask the parent's leaders (and reviewers, for a submission) to act.
-TO_PARENT = {"submit": {"reviewer", "leader"}, "objection": {"leader"}, "rectify_overdue": {"leader"}}
 
 
 def _message(event: Event) -> str:

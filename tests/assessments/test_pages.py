@@ -214,7 +214,12 @@ def test_evidence_upload_and_delete_from_the_sheet(world):
         {"indicator": indicator.pk, "file": SimpleUploadedFile("a.pdf", PDF)},
     )
     e = Evidence.objects.get(assessment=a)
-    assert client.get(f"/assessments/{a.pk}/evidence/{e.pk}/").status_code == 200
+    download = client.get(f"/assessments/{a.pk}/evidence/{e.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    # the same response as the API's: an attachment browsers must not sniff, never cached
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Disposition"].startswith("attachment")
     assert login(world.colleague).get(f"/assessments/{a.pk}/evidence/{e.pk}/").status_code == 404
     bad = client.post(
         f"/assessments/{a.pk}/evidence/",

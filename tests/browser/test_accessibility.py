@@ -1,0 +1,140 @@
+"""WCAG 2.1 A and AA on every page, as axe-core sees it in Chromium, at desktop and phone width,
+in Chinese and in English: public pages, the to-do of every role, lists, the assessment page in
+the states that show different parts, every score sheet with its errors, and the objections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from assessments import services
+from assessments.models import Round, State
+from tests.assessments.conftest import advance
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary),
+  }));
+}"""
+
+
+def violations(page, name: str) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}" for v in page.evaluate(RUN_AXE)]
+
+
+def sibling(world) -> SimpleNamespace:
+    return SimpleNamespace(
+        operator=world.sibling_operator,
+        reviewer=world.reviewer,
+        leader=world.leader,
+        county_reviewer=world.county_reviewer,
+    )
+
+
+@pytest.fixture
+def scenes(world):
+    """Assessments in the states whose pages differ: the village's sheets of three years (a draft,
+    one waiting for review, one accepted: the recheck sheet) and its sibling in public notice with
+    an objection waiting for the leader."""
+    village = world.tree.village
+    rounds = {r.year: r for r in Round.objects.all()}
+    years = {
+        year: services.assessment_declare(
+            org=village, round=rounds[year], target="standard", actor=world.operator
+        )
+        for year in (2022, 2023, 2024)
+    }
+    in_notice = advance(
+        sibling(world),
+        world.declare(org=world.tree.sibling_village, actor=world.sibling_operator),
+        State.IN_NOTICE,
+    )
+    services.objection_submit(
+        assessment_id=in_notice.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1"
+    )
+    return SimpleNamespace(
+        draft=years[2024],
+        submitted=advance(world, years[2023], State.SUBMITTED),
+        accepted=advance(world, years[2022], State.ACCEPTED),
+        in_notice=in_notice,
+    )
+
+
+def check_every_page(base: str, world, scenes, new_page, login, viewport, language: str) -> list[str]:
+    def open_page():
+        page = new_page(viewport)
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+        return page
+
+    problems: list[str] = []
+    public = open_page()
+    for name, url in [
+        ("login", "/accounts/login/"),
+        ("notices", "/notices/"),
+        ("objection-form", f"/notices/{scenes.in_notice.pk}/objection/"),
+        ("thanks", "/notices/thanks/"),
+    ]:
+        public.goto(base + url)
+        problems += violations(public, f"{language} {name}")
+
+    pages = {
+        world.operator: [
+            ("todo-operator", "/"),
+            ("list", "/assessments/"),
+            ("detail-draft", f"/assessments/{scenes.draft.pk}/"),
+            ("self-sheet", f"/assessments/{scenes.draft.pk}/sheet/self/"),
+        ],
+        world.reviewer: [
+            ("todo-reviewer", "/"),
+            ("review-sheet", f"/assessments/{scenes.submitted.pk}/sheet/review/"),
+            ("units", "/units/"),
+        ],
+        world.county_reviewer: [("recheck-sheet", f"/assessments/{scenes.accepted.pk}/sheet/recheck/")],
+        world.leader: [
+            ("todo-leader", "/"),
+            ("detail-accepted", f"/assessments/{scenes.accepted.pk}/"),
+            ("detail-in-notice", f"/assessments/{scenes.in_notice.pk}/"),
+            ("objections", "/objections/"),
+        ],
+        world.admin: [("todo-admin", "/"), ("list-admin", "/assessments/?state=accepted")],
+    }
+    for user, urls in pages.items():
+        page = open_page()
+        login(page, user)
+        for name, url in urls:
+            page.goto(base + url)
+            problems += violations(page, f"{language} {name}")
+
+    # A sheet saved with an error shows the error next to the indicator.
+    page = open_page()
+    login(page, world.operator)
+    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
+    page.locator("#sheet input[data-score]").first.fill("999")
+    with page.expect_navigation():
+        page.locator("button[name=do][value=save]").click()
+    problems += violations(page, f"{language} self-sheet-with-error")
+    return problems
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_page_passes_axe(live_server, transactional_db, scenes, world, new_page, login, viewport):
+    cache.clear()
+    assert check_every_page(live_server.url, world, scenes, new_page, login, viewport, "zh-hans") == []
+
+
+def test_every_page_passes_axe_in_english(live_server, transactional_db, scenes, world, new_page, login):
+    cache.clear()
+    assert check_every_page(live_server.url, world, scenes, new_page, login, PHONE, "en") == []

@@ -50,7 +50,9 @@ def _fail(a: Assessment, change: Change) -> None:
 def _publish(a: Assessment, change: Change) -> None:
     if a.outcome != Outcome.PASS:
         why = "一票否决项未通过" if a.veto_failed else f"最终得分 {a.final_score} 未达到分数线 {a.threshold}"
-        raise WrongState(f"结果为“未通过”（{why}），不能公示；请执行“评定不通过”", code="outcome_not_pass")
+        raise WrongState(
+            f"结果为“未通过”（{why}），不能公示；请执行“{action_zh('fail')}”", code="outcome_not_pass"
+        )
     a.notice_started_at = change.now
     a.notice_ends_at = change.now + dt.timedelta(days=a.round.notice_days)
     change.fields += ["notice_started_at", "notice_ends_at"]
@@ -87,13 +89,14 @@ HOOKS: dict[str, Hook] = {
 def _check(action: str, a: Assessment, actor: User | None) -> None:
     """403 when the actor's unit or role does not allow the action, 409 when the state does not."""
     rule = policy.RULES[action]
-    if actor is None and not rule.automatic or actor is not None and not policy.may_take(actor, action, a):
+    allowed = rule.automatic if actor is None else policy.may_take(actor, action, a)
+    if not allowed:
         roles = "、".join(zh(ROLE_LABELS[r]) for r in sorted(rule.roles))
         raise NotAllowed(f"无权执行“{action_zh(action)}”：只有{RELATION_ZH[rule.relation]}的{roles}可以操作")
     if a.state not in rule.sources:
-        allowed = "、".join(state_zh(s) for s in sorted(rule.sources))
+        sources = "、".join(state_zh(s) for s in sorted(rule.sources))
         raise WrongState(
-            f"当前状态为“{state_zh(a.state)}”，不能执行“{action_zh(action)}”（仅限{allowed}状态）",
+            f"当前状态为“{state_zh(a.state)}”，不能执行“{action_zh(action)}”（仅限{sources}状态）",
             code="wrong_state",
         )
 

@@ -29,17 +29,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from demo.tree import division_rows, generated_groups
 from indicators.models import Indicator, IndicatorSet, applies
 from indicators.scoring import TWO_PLACES, scale_factor
 from indicators.services import indicator_set_freeze, indicator_sets_install_defaults
-from orgs.demo import division_rows, generated_groups
 from orgs.models import AreaType, Organisation
 from orgs.services import NewOrg, official_save, orgs_bulk_load
 
 from .models import Assessment, Outcome, Round, Score, Stage, State, Target, Title, TitleStatus
 from .services import campaign_install_default
 
-DATA = Path(__file__).resolve().parent.parent / "orgs" / "data" / "yunnan-divisions.csv"
+DATA = Path(__file__).resolve().parent.parent / "demo" / "data" / "yunnan-divisions.csv"
 SCORED_LEVELS = ("county", "township", "village", "group")
 CHUNK = 2000  # units per bulk_create / executemany round trip
 BENCH_USERNAME = "bench_admin"

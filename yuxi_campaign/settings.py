@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "orgs",
     "indicators",
     "assessments",
+    "demo",
 ]
 
 MIDDLEWARE = [

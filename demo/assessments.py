@@ -12,12 +12,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessments import services
+from assessments.models import Assessment, Round, State
 from indicators.models import applies
 from orgs.models import Organisation, User
 from orgs.services import official_save
-
-from . import services
-from .models import Assessment, Round, State
 
 PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

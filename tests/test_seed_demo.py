@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from orgs.models import Organisation, User
-from tests.conftest import assert_tree_valid
+from tests.helpers import assert_tree_valid
 
 
 def dump() -> dict:

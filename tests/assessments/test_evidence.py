@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Evidence, State
 from assessments.storage import evidence_dir
-from tests.assessments.conftest import PDF, advance
-from tests.conftest import api_client_for
+from demo.drive import PDF, drive_to
+from tests.helpers import api_client_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -112,7 +112,7 @@ def test_only_the_units_operator_uploads(world, persona, status):
 def test_files_cannot_be_added_or_removed_once_submitted(world):
     a = world.declare()
     eid = upload(world.operator, a, "会议记录.pdf", PDF).json()["id"]
-    a = advance(world, a, State.SUBMITTED)
+    a = drive_to(a, State.SUBMITTED, cast=world.cast)
     assert upload(world.operator, a, "会议记录.pdf", PDF).status_code == 409
     response = api_client_for(world.operator).delete(f"/api/v1/assessments/{a.pk}/evidence/{eid}/")
     assert response.status_code == 409 and Evidence.objects.filter(pk=eid).exists()

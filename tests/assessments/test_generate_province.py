@@ -16,7 +16,7 @@ from assessments.province import bench_run, bench_table, province_rows, sheet_pl
 from indicators.models import Indicator, IndicatorSet, applies
 from indicators.scoring import scaled_total
 from orgs.models import Organisation
-from tests.conftest import assert_tree_valid
+from tests.helpers import assert_tree_valid
 
 SLICE = ["--prefectures", "530400", "--limit-counties", "1"]
 

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
-from tests.conftest import tree_rows
+from tests.helpers import tree_rows
 
 
 def ids(response):

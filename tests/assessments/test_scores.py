@@ -211,4 +211,6 @@ def test_the_self_sheet_is_closed_once_submitted(world):
 
 def test_an_unknown_stage_answers_404(world):
     a = world.declare()
-    assert api_client_for(world.operator).get(f"/api/v1/assessments/{a.pk}/scores/final/").status_code == 404
+    client = api_client_for(world.operator)
+    assert client.get(f"/api/v1/assessments/{a.pk}/scores/self/").status_code == 200
+    assert client.get(f"/api/v1/assessments/{a.pk}/scores/final/").status_code == 404

@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessments.models import Assessment, Outcome, Score, State, Title, TitleStatus
-from assessments.province import bench_run, bench_table, province_rows, sheet_plans, unit_scores
+from devtools.province.bench import bench_run, bench_table
+from devtools.province.scores import sheet_plans, unit_scores
+from devtools.province.tree import province_rows
 from indicators.models import Indicator, IndicatorSet, applies
 from indicators.scoring import scaled_total
 from orgs.models import Organisation

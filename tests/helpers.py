@@ -11,6 +11,10 @@ from orgs.services import NewOrg
 PASSWORD = "correct-horse-battery"
 
 
+# a township's kind, its villages' kind, and its groups' name suffix and kind: rural, then urban
+KINDS = {False: ("镇", "村", "组", "村民小组"), True: ("街道", "社区", "小区", "居民小区")}
+
+
 def tree_rows(*, counties: int = 2, townships: int = 2, villages: int = 2, groups: int = 2) -> list[NewOrg]:
     """A city 530400 with ``counties`` counties, each with townships (a 镇 and a 街道 alternately),
     villages (村 under 镇, 社区 under 街道) and groups."""
@@ -20,37 +24,14 @@ def tree_rows(*, counties: int = 2, townships: int = 2, villages: int = 2, group
         rows.append(NewOrg(county, f"第{c}县", "county", "县", "530400"))
         for t in range(1, townships + 1):
             township = f"{county}{t:03d}"
-            urban = t % 2 == 0
-            rows.append(
-                NewOrg(
-                    township,
-                    f"{c}县{t}{'街道' if urban else '镇'}",
-                    "township",
-                    "街道" if urban else "镇",
-                    county,
-                )
-            )
+            township_kind, village_kind, group_suffix, group_kind = KINDS[t % 2 == 0]
+            rows.append(NewOrg(township, f"{c}县{t}{township_kind}", "township", township_kind, county))
             for v in range(1, villages + 1):
                 village = f"{township}{v:03d}"
-                rows.append(
-                    NewOrg(
-                        village,
-                        f"{c}-{t}-{v}{'社区' if urban else '村'}",
-                        "village",
-                        "社区" if urban else "村",
-                        township,
-                    )
-                )
+                rows.append(NewOrg(village, f"{c}-{t}-{v}{village_kind}", "village", village_kind, township))
                 for g in range(1, groups + 1):
-                    rows.append(
-                        NewOrg(
-                            f"{village}{g:03d}",
-                            f"{c}-{t}-{v}-{g}{'小区' if urban else '组'}",
-                            "group",
-                            "居民小区" if urban else "村民小组",
-                            village,
-                        )
-                    )
+                    name = f"{c}-{t}-{v}-{g}{group_suffix}"
+                    rows.append(NewOrg(f"{village}{g:03d}", name, "group", group_kind, village))
     return rows
 
 

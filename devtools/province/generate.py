@@ -16,7 +16,7 @@ from indicators.services import indicator_set_freeze, indicator_sets_install_def
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
 
-from .scores import sheet_plans, year_of_scores
+from .scores import ScoresResult, sheet_plans, year_of_scores
 from .tree import province_rows
 
 Log = Callable[[str], None]
@@ -27,15 +27,12 @@ def _quiet(message: str) -> None:
 
 
 @dataclass
-class ProvinceReport:
-    """What a run created, and how long each phase took (seconds)."""
+class ProvinceReport(ScoresResult):
+    """What a run created (scores as ``ScoresResult`` counts them), and how long each phase took
+    (seconds)."""
 
     units_created: int = 0
     units_unchanged: int = 0
-    assessments: int = 0
-    scores: int = 0
-    titles: int = 0
-    skipped: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     root_codes: list[str] = field(default_factory=list)
 

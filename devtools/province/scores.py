@@ -122,6 +122,8 @@ def unit_scores(*, code: str, year: int, plan: SheetPlan) -> UnitScores:
 
 @dataclass
 class ScoresResult:
+    """What ``year_of_scores`` wrote, and how many units it found already assessed."""
+
     assessments: int = 0
     scores: int = 0
     titles: int = 0

@@ -57,6 +57,7 @@ def demo_rows(share: Decimal, rng: random.Random) -> RowMaker:
 
 
 def seed_assessments(year: int = 2024) -> int:
+    """Declare and drive the assessments of ``PLAN`` in the round of ``year``; how many were new."""
     round_ = Round.objects.get(year=year)
     made = 0
     for code, (state, share) in PLAN.items():
@@ -73,7 +74,8 @@ def seed_assessments(year: int = 2024) -> int:
         )
         a = services.assessment_declare(org=org, round=round_, target="standard", actor=operator)
         made += 1
-        rows = demo_rows(Decimal(share or 0), random.Random(int(code)))  # noqa: S311 - demo scores
+        rng = random.Random(int(code))  # noqa: S311 - demo scores, not secrets
+        rows = demo_rows(Decimal(share), rng) if share else None  # a draft has no sheet yet
         if state == State.RECTIFYING:
             drive_to(a, State.NAMED, cast=cast, rows=rows)
             services.assessment_transition(

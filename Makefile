@@ -39,6 +39,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install-dev
 	$(BIN)/ruff format .
@@ -46,9 +47,10 @@ fmt: install-dev
 
 # Province scale in its own database (not the demo's): BENCH_DATABASE_URL to use PostgreSQL.
 BENCH_DATABASE_URL ?= sqlite:///bench.sqlite3
+# generate_province is a development tool: DEVTOOLS=1 installs it whatever DEBUG says.
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input --verbosity 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py generate_province --bench
+	DEVTOOLS=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py generate_province --bench
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*'

@@ -1,15 +1,16 @@
-"""Fixtures shared by every test: a small tree built through the same bulk path as the demo,
-officials bound to units, and API clients logged in as them."""
+"""Fixtures shared by every test: the small tree, officials, API clients, and the workflow's world
+(the tree with the default indicator sets, the campaign and officials at every level). What they
+build on is in ``tests.helpers`` and ``tests.assessments.helpers``."""
 
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
-from orgs.models import Organisation, User
-from orgs.services import NewOrg, orgs_bulk_load
-
-PASSWORD = "correct-horse-battery"
+from assessments.services import campaign_install_default
+from indicators.services import indicator_sets_install_defaults
+from orgs.services import orgs_bulk_load
+from tests.assessments.helpers import World
+from tests.helpers import Tree, api_client_for, make_user, tree_rows
 
 
 def pytest_configure(config):
@@ -19,83 +20,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def tree_rows(*, counties: int = 2, townships: int = 2, villages: int = 2, groups: int = 2) -> list[NewOrg]:
-    """A city 530400 with ``counties`` counties, each with townships (a 镇 and a 街道 alternately),
-    villages (村 under 镇, 社区 under 街道) and groups."""
-    rows = [NewOrg("530400", "玉溪市", "city", "市", None)]
-    for c in range(1, counties + 1):
-        county = f"5304{c:02d}"
-        rows.append(NewOrg(county, f"第{c}县", "county", "县", "530400"))
-        for t in range(1, townships + 1):
-            township = f"{county}{t:03d}"
-            urban = t % 2 == 0
-            rows.append(
-                NewOrg(
-                    township,
-                    f"{c}县{t}{'街道' if urban else '镇'}",
-                    "township",
-                    "街道" if urban else "镇",
-                    county,
-                )
-            )
-            for v in range(1, villages + 1):
-                village = f"{township}{v:03d}"
-                rows.append(
-                    NewOrg(
-                        village,
-                        f"{c}-{t}-{v}{'社区' if urban else '村'}",
-                        "village",
-                        "社区" if urban else "村",
-                        township,
-                    )
-                )
-                for g in range(1, groups + 1):
-                    rows.append(
-                        NewOrg(
-                            f"{village}{g:03d}",
-                            f"{c}-{t}-{v}-{g}{'小区' if urban else '组'}",
-                            "group",
-                            "居民小区" if urban else "村民小组",
-                            village,
-                        )
-                    )
-    return rows
-
-
-class Tree:
-    """Units of the standard small tree by role in the tests."""
-
-    def __init__(self):
-        get = Organisation.objects.get
-        self.city = get(code="530400")
-        self.county = get(code="530401")
-        self.other_county = get(code="530402")
-        self.township = get(code="530401001")  # a 镇 (rural)
-        self.street = get(code="530401002")  # a 街道 (urban)
-        self.village = get(code="530401001001")
-        self.sibling_village = get(code="530401001002")
-        self.community = get(code="530401002001")
-        self.group = get(code="530401001001001")
-        self.far_township = get(code="530402001")
-        self.far_village = get(code="530402001001")
-
-    def refresh(self) -> Tree:
-        return Tree()
-
-
 @pytest.fixture
 def tree(db) -> Tree:
     orgs_bulk_load(rows=tree_rows())
     return Tree()
 
 
-def make_user(org: Organisation | None, role: str, username: str | None = None) -> User:
-    username = username or f"{role}-{org.code if org else 'root'}"
-    user = User.objects.create_user(username=username, password=PASSWORD, org=org, role=role)
-    if role == "admin":
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    return user
+@pytest.fixture
+def world(tree) -> World:
+    indicator_sets_install_defaults()
+    campaign_install_default()
+    return World(tree)
 
 
 @pytest.fixture
@@ -103,40 +38,9 @@ def user_factory(db):
     return make_user
 
 
-def api_client_for(user: User | None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
 @pytest.fixture
 def api_for():
     return api_client_for
-
-
-def assert_tree_valid(tree_id: int) -> None:
-    """The nested-set invariants: lft/rght are exactly 1..2n, each node sits inside its parent,
-    depth is the parent's plus one, and the denormalised ancestors match the real ones."""
-    rows = {
-        r["id"]: r
-        for r in Organisation.objects.filter(tree_id=tree_id).values(
-            "id", "parent_id", "lft", "rght", "depth", "level", "county_id", "township_id", "village_id"
-        )
-    }
-    values = sorted(v for r in rows.values() for v in (r["lft"], r["rght"]))
-    assert values == list(range(1, 2 * len(rows) + 1)), "lft/rght are not a permutation of 1..2n"
-    for r in rows.values():
-        assert r["lft"] < r["rght"]
-        if r["parent_id"] is None:
-            assert r["depth"] == 0
-            continue
-        parent = rows[r["parent_id"]]
-        assert parent["lft"] < r["lft"] and r["rght"] < parent["rght"], f"node {r['id']} outside its parent"
-        assert r["depth"] == parent["depth"] + 1
-        for level in ("county", "township", "village"):
-            expected = parent["id"] if parent["level"] == level else parent[f"{level}_id"]
-            assert r[f"{level}_id"] == expected, f"node {r['id']} has a stale {level}"
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ def token(db, keep_test_connection):
     from indicators.services import indicator_sets_install_defaults
     from orgs.models import Organisation
     from orgs.services import orgs_bulk_load
-    from tests.conftest import make_user, tree_rows
+    from tests.helpers import make_user, tree_rows
 
     orgs_bulk_load(rows=tree_rows(counties=1, townships=1, villages=1, groups=1))
     indicator_sets_install_defaults(years=(2024,))

@@ -71,3 +71,31 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("debug", "devtools", "installed"),
+    [("1", None, True), ("0", None, False), ("0", "1", True), ("1", "0", False)],
+)
+def test_devtools_are_installed_with_debug_unless_the_flag_says_otherwise(debug, devtools, installed):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEVTOOLS"}}
+    env.update(DEBUG=debug, SECRET_KEY="k" * 60, DJANGO_SETTINGS_MODULE="yuxi_campaign.settings")
+    if devtools is not None:
+        env["DEVTOOLS"] = devtools
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.apps import apps; "
+            "print(apps.is_installed('devtools'))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == str(installed)

@@ -19,6 +19,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ConfigError("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-local-development-key-" + "x" * 40  # noqa: S105 - only with DEBUG on
+# Development tools (`generate_province`, which `make bench` runs): on by default with DEBUG only.
+DEVTOOLS = env_bool("DEVTOOLS", DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "orgs",
     "indicators",
     "assessments",
+    "demo",
+    *(["devtools"] if DEVTOOLS else []),
 ]
 
 MIDDLEWARE = [

@@ -14,16 +14,16 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Assessment, Event, Notification, State
 from assessments.notifications import notify_event
-from tests.assessments.conftest import advance, end_notice
-from tests.conftest import api_client_for
+from demo.drive import drive_to, end_notice
+from tests.helpers import api_client_for
 from yuxi_campaign.celery import app
 from yuxi_campaign.core.jobs import beat_schedule, run_due_jobs
 
 
 def test_close_notices_closes_only_ended_notices_without_open_objections(world, capsys):
-    ended = advance(world, world.declare(), State.IN_NOTICE)
+    ended = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     end_notice(ended)
-    running = advance(world, world.declare(org=world.tree.sibling_village, actor=world.leader), State.DRAFT)
+    running = world.declare(org=world.tree.sibling_village, actor=world.leader)
     call_command("close_notices")
     assert "已结束公示 1 个" in capsys.readouterr().out
     assert Assessment.objects.get(pk=ended.pk).state == State.NAMED
@@ -35,7 +35,7 @@ def test_close_notices_closes_only_ended_notices_without_open_objections(world, 
 
 
 def test_the_periodic_job_leaves_a_notice_with_an_undecided_objection_open(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     services.objection_submit(assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.1")
     end_notice(a)
     assert services.notices_close_due() == []
@@ -43,7 +43,7 @@ def test_the_periodic_job_leaves_a_notice_with_an_undecided_objection_open(world
 
 
 def test_the_in_process_loop_of_make_run_closes_notices(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     end_notice(a)
     assert run_due_jobs({}) == list(settings.PERIODIC_JOBS)
     assert Assessment.objects.get(pk=a.pk).state == State.NAMED
@@ -76,7 +76,7 @@ def test_beat_and_the_in_process_loop_run_the_same_jobs():
 def test_an_overdue_rectification_is_flagged_once_and_the_leader_told(
     world, django_capture_on_commit_callbacks
 ):
-    a = advance(world, world.declare(), State.RECTIFYING)
+    a = drive_to(world.declare(), State.RECTIFYING, cast=world.cast)
     Assessment.objects.filter(pk=a.pk).update(rectify_deadline=timezone.localdate() - dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.rectifications_flag_overdue() == [a.pk]
@@ -89,7 +89,7 @@ def test_an_overdue_rectification_is_flagged_once_and_the_leader_told(
 
 def test_decisions_on_a_unit_notify_its_officials_newest_first(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        a = advance(world, world.declare(), State.ACCEPTED)
+        a = drive_to(world.declare(), State.ACCEPTED, cast=world.cast)
     body = api_client_for(world.operator).get("/api/v1/notifications/").json()
     kinds = [n["kind"] for n in body["results"]]
     assert kinds[:2] == ["accept", "review"]
@@ -101,7 +101,7 @@ def test_decisions_on_a_unit_notify_its_officials_newest_first(world, django_cap
 
 
 def test_notifying_twice_creates_nothing_new(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     Notification.objects.all().delete()
     event = Event.objects.get(assessment=a, action="submit")
     notify_event(event_id=event.pk)
@@ -111,7 +111,7 @@ def test_notifying_twice_creates_nothing_new(world):
 
 def test_marking_a_notification_read(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        advance(world, world.declare(), State.SUBMITTED)
+        drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     note = Notification.objects.filter(user=world.reviewer).first()
     assert api_client_for(world.leader).post(f"/api/v1/notifications/{note.pk}/read/").status_code == 404
     assert (
@@ -143,7 +143,7 @@ def test_a_real_celery_worker_closes_a_notice(world):
         if os.environ.get("REQUIRE_BROKER"):
             pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
         pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     end_notice(a)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}

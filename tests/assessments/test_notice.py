@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from assessments.models import Assessment, Objection, State, Title
-from tests.assessments.conftest import advance, end_notice
-from tests.conftest import api_client_for
+from demo.drive import drive_to, end_notice
+from tests.helpers import api_client_for
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def object_(a, content="该村公开栏长期未更新，群众反映较多", ip
 
 
 def test_anyone_reads_the_notices_without_logging_in(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     body = api_client_for(None).get("/api/v1/notices/").json()
     assert body["count"] == 1
     row = body["results"][0]
@@ -37,12 +37,12 @@ def test_anyone_reads_the_notices_without_logging_in(world):
 
 
 def test_the_notice_lasts_the_rounds_notice_days(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     assert a.notice_ends_at - a.notice_started_at == dt.timedelta(days=5)
 
 
 def test_a_citizen_objects_and_it_is_stored_with_time_and_address(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     response = object_(a, contact="138 0000 0000", ip="10.2.3.4")
     assert response.status_code == 201 and "已收到" in response.json()["detail"]
     o = Objection.objects.get()
@@ -54,14 +54,14 @@ def test_a_citizen_objects_and_it_is_stored_with_time_and_address(world):
     [("太短", "", "content"), ("长" * 2001, "", "content"), ("该村公开栏长期未更新", "x" * 101, "contact")],
 )
 def test_objection_length_limits(world, content, contact, field):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     response = object_(a, content=content, contact=contact)
     assert response.status_code == 400 and field in response.json()
     assert not Objection.objects.exists()
 
 
 def test_objections_are_throttled_per_address(world, settings):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     statuses = [object_(a, ip="10.9.9.9").status_code for _ in range(6)]
     assert statuses == [201] * 5 + [429]
     assert object_(a, ip="10.9.9.10").status_code == 201  # another address is not held back
@@ -69,7 +69,7 @@ def test_objections_are_throttled_per_address(world, settings):
 
 
 def test_a_spoofed_forwarded_header_does_not_escape_the_throttle(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     statuses = [
         api_client_for(None)
         .post(
@@ -88,16 +88,16 @@ def test_a_spoofed_forwarded_header_does_not_escape_the_throttle(world):
 def test_no_objection_to_a_unit_not_in_notice_or_after_the_notice(world):
     a = world.declare()
     assert object_(a).status_code == 404
-    b = advance(world, world.declare(org=world.tree.sibling_village, actor=world.leader), State.DRAFT)
+    b = world.declare(org=world.tree.sibling_village, actor=world.leader)
     assert object_(b).status_code == 404
-    c = advance(world, a, State.IN_NOTICE)
+    c = drive_to(a, State.IN_NOTICE, cast=world.cast)
     end_notice(c)
     response = object_(c)
     assert response.status_code == 409 and "公示期已结束" in response.json()["detail"]
 
 
 def test_close_notice_is_refused_before_the_notice_ends(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     response = api_client_for(world.leader).post(
         f"/api/v1/assessments/{a.pk}/transitions/", {"action": "close_notice"}
     )
@@ -106,7 +106,7 @@ def test_close_notice_is_refused_before_the_notice_ends(world):
 
 
 def test_close_notice_is_refused_while_an_objection_is_undecided(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     object_(a)
     end_notice(a)
     client = api_client_for(world.leader)
@@ -116,7 +116,7 @@ def test_close_notice_is_refused_while_an_objection_is_undecided(world):
 
 
 def test_a_dismissed_objection_lets_the_unit_be_named(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     oid = object_(a).json()["id"]
     client = api_client_for(world.leader)
     response = client.post(
@@ -132,13 +132,13 @@ def test_a_dismissed_objection_lets_the_unit_be_named(world):
 
 
 def test_an_upheld_objection_rejects_the_unit_and_grants_no_title(world):
-    a = advance(world, world.declare(), State.REJECTED)
+    a = drive_to(world.declare(), State.REJECTED, cast=world.cast)
     assert a.state == State.REJECTED and not Title.objects.exists()
 
 
 @pytest.mark.parametrize(("persona", "status"), [("reviewer", 403), ("operator", 403), ("colleague", 404)])
 def test_only_the_parents_leader_decides_objections(world, persona, status):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     oid = object_(a).json()["id"]
     response = api_client_for(getattr(world, persona)).post(
         f"/api/v1/objections/{oid}/decision/", {"decision": "upheld", "reason": "属实"}
@@ -148,7 +148,7 @@ def test_only_the_parents_leader_decides_objections(world, persona, status):
 
 
 def test_a_decision_needs_a_reason_and_cannot_be_taken_twice(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     oid = object_(a).json()["id"]
     client = api_client_for(world.leader)
     assert (
@@ -170,12 +170,12 @@ def test_a_decision_needs_a_reason_and_cannot_be_taken_twice(world):
 
 
 def test_the_leader_lists_objections_on_units_in_scope(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     object_(a)
     assert api_client_for(world.leader).get("/api/v1/objections/", {"status": "pending"}).json()["count"] == 1
     assert api_client_for(world.colleague).get("/api/v1/objections/").json()["count"] == 0
 
 
 def test_the_notice_end_is_in_the_future_when_published(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     assert a.notice_ends_at > timezone.now()

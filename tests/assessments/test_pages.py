@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Assessment, Evidence, Objection, Round, Score, State
+from demo.drive import PDF, drive_to, sheet_rows
 from indicators.models import IndicatorSet
 from orgs.models import Organisation
-from tests.assessments.conftest import PDF, advance, sheet_rows
-from tests.conftest import PASSWORD, tree_rows
+from tests.helpers import PASSWORD, tree_rows
 
 
 def login(user) -> Client:
@@ -55,13 +55,13 @@ def test_an_operator_without_a_declaration_is_offered_to_declare(world):
 
 
 def test_the_leader_sees_decisions_waiting(world):
-    advance(world, world.declare(), State.REVIEWED)
+    drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     page = login(world.leader).get("/").content.decode()
     assert 'href="/assessments/?state=reviewed"' in page
 
 
 def test_the_county_reviewer_sees_rechecks_waiting(world):
-    advance(world, world.declare(), State.ACCEPTED)
+    drive_to(world.declare(), State.ACCEPTED, cast=world.cast)
     page = login(world.county_reviewer).get("/").content.decode()
     assert '<span class="count">1</span>' in page
 
@@ -90,7 +90,7 @@ def test_the_list_shows_only_assessments_in_scope(world):
 
 def test_the_list_filters_by_state(world):
     draft = world.declare()
-    submitted = advance(world, world.declare(org=world.tree.sibling_village, actor=world.leader), State.DRAFT)
+    submitted = world.declare(org=world.tree.sibling_village, actor=world.leader)
     Assessment.objects.filter(pk=submitted.pk).update(state=State.SUBMITTED)
     page = login(world.leader).get("/assessments/", {"state": "submitted"}).content.decode()
     assert f"/assessments/{submitted.pk}/" in page and f"/assessments/{draft.pk}/" not in page
@@ -149,7 +149,7 @@ def test_finishing_the_self_sheet_submits_it(world):
 
 
 def test_a_review_far_from_the_self_score_without_comment_is_refused_on_the_page(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     rows = [{**r, "score": "0"} for r in sheet_rows(a) if "veto_passed" not in r][:1]
     response = login(world.reviewer).post(f"/assessments/{a.pk}/sheet/review/", form_from(rows, a.version))
     assert response.status_code == 400 and "请填写说明" in response.content.decode()
@@ -168,7 +168,7 @@ def test_sheets_refuse_those_who_may_not_fill_them(world, persona, stage, status
 
 
 def test_the_leader_accepts_from_the_page_and_the_operator_cannot(world):
-    a = advance(world, world.declare(), State.REVIEWED)
+    a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     response = login(world.operator).post(
         f"/assessments/{a.pk}/transition/", {"action": "accept"}, follow=True
     )
@@ -179,19 +179,19 @@ def test_the_leader_accepts_from_the_page_and_the_operator_cannot(world):
 
 
 def test_a_decision_needing_a_reason_shows_the_error(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     response = login(world.leader).post(f"/assessments/{a.pk}/transition/", {"action": "return"}, follow=True)
     assert "需要填写理由" in response.content.decode()
     assert Assessment.objects.get(pk=a.pk).state == State.SUBMITTED
 
 
 def test_transitions_change_nothing_on_get(world):
-    a = advance(world, world.declare(), State.REVIEWED)
+    a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     assert login(world.leader).get(f"/assessments/{a.pk}/transition/").status_code == 405
 
 
 def test_bulk_accept_gives_a_result_per_row(world):
-    ok = advance(world, world.declare(), State.REVIEWED)
+    ok = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     early = world.declare(org=world.tree.sibling_village, actor=world.leader)
     far = world.declare(org=world.tree.far_village, actor=world.admin)
     response = login(world.leader).post(
@@ -232,7 +232,7 @@ def test_evidence_upload_and_delete_from_the_sheet(world):
 
 
 def test_the_leader_decides_an_objection_on_the_page(world):
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     from assessments import services
 
     o = services.objection_submit(assessment_id=a.pk, content="公开栏半年没有更新", ip_address="10.0.0.1")
@@ -284,8 +284,8 @@ def test_lists_and_the_todo_page_cost_the_same_queries_for_few_and_many_rows(wor
 
 
 def test_the_assessment_page_costs_the_same_queries_with_more_history(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     client = login(world.leader)
     before = _queries(client, f"/assessments/{a.pk}/")
-    a = advance(world, a, State.NAMED)
+    a = drive_to(a, State.NAMED, cast=world.cast)
     assert _queries(client, f"/assessments/{a.pk}/") == before

@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Assessment, Objection, State
+from demo.drive import drive_to, end_notice
 from indicators.models import IndicatorSet
 from orgs.models import Organisation
-from tests.assessments.conftest import advance, end_notice
-from tests.conftest import api_client_for
+from tests.helpers import api_client_for
 
 GOOD = "该村公开栏长期未更新，群众反映较多"
 RATE = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["objection"].split("/")[0])
@@ -31,7 +31,7 @@ def fresh_throttle():
 
 @pytest.fixture
 def in_notice(world) -> Assessment:
-    return advance(world, world.declare(), State.IN_NOTICE)
+    return drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
 
 
 def form_url(a: Assessment) -> str:

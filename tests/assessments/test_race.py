@@ -9,14 +9,13 @@ from django.db import connections
 
 from assessments import services
 from assessments.models import Assessment, Event, State
+from demo.drive import drive_to, sheet_rows
 from yuxi_campaign.core.errors import WrongState
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_threads_racing_one_transition_exactly_one_wins(world):
-    from tests.assessments.conftest import advance
-
-    a = advance(world, world.declare(), State.REVIEWED)
+    a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -47,8 +46,6 @@ def test_twenty_threads_racing_one_transition_exactly_one_wins(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_sheet_saves_with_the_same_version_one_is_stale(world):
-    from tests.assessments.conftest import sheet_rows
-
     a = world.declare()
     rows = sheet_rows(a)[:2]
     barrier = threading.Barrier(2)

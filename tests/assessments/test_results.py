@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Round, Title
 from assessments.services import campaign_install_default
+from demo.drive import drive_to
 from indicators.models import IndicatorSet
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import NewOrg, orgs_bulk_load
-from tests.conftest import api_client_for, make_user, tree_rows
+from tests.helpers import api_client_for, make_user, tree_rows
 
 
 def make_assessment(org, year, target="standard", final=None, state="reviewed", outcome=""):
@@ -78,9 +79,7 @@ def test_rankings_are_limited_to_the_callers_subtree(world):
 
 
 def test_results_are_flat_rows_with_the_title(world):
-    from tests.assessments.conftest import advance
-
-    named = advance(world, world.declare(), "named")
+    named = drive_to(world.declare(), "named", cast=world.cast)
     make_assessment(world.tree.sibling_village, 2024, final=Decimal(60), state="failed", outcome="fail")
     rows = api_client_for(world.leader).get("/api/v1/results/", {"year": 2024}).json()["results"]
     by_code = {r["org_code"]: r for r in rows}

@@ -1,11 +1,12 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from assessments.models import Assessment, Event, Score, State
+from demo.drive import attach_evidence, drive_to, rows_at, save_sheet, sheet_rows
 from indicators.models import Indicator, IndicatorSet
-from tests.assessments.conftest import advance, save_sheet, sheet_rows
-from tests.conftest import api_client_for
+from tests.helpers import api_client_for, make_user
 
 
 def put(user, a, stage, rows, version=None):
@@ -122,7 +123,7 @@ def test_a_missing_or_malformed_version_is_refused(world, version):
 
 
 def test_a_review_score_far_from_the_self_score_needs_a_comment(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     rows = sheet_rows(a)
     big = max((r for r in rows if "veto_passed" not in r), key=lambda r: Decimal(r["score"]))
     low = {**big, "score": "0"}
@@ -133,7 +134,7 @@ def test_a_review_score_far_from_the_self_score_needs_a_comment(world):
 
 
 def test_a_gap_of_exactly_30_percent_needs_no_comment(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     indicator = a.indicator_set.indicators.get(code="V-01")
     self_score = Score.objects.get(assessment=a, stage="self", indicator=indicator).score
     gap = indicator.max_score * Decimal("0.3")
@@ -146,8 +147,6 @@ def test_veto_items_need_a_pass_or_fail_before_the_sheet_is_complete(world):
     a = world.declare()
     rows = [{k: v for k, v in r.items() if k != "veto_passed"} for r in sheet_rows(a)]
     put(world.operator, a, "self", rows)
-    from tests.assessments.conftest import attach_evidence
-
     attach_evidence(a, world.operator)
     response = api_client_for(world.operator).post(
         f"/api/v1/assessments/{a.pk}/transitions/", {"action": "submit"}
@@ -157,23 +156,23 @@ def test_veto_items_need_a_pass_or_fail_before_the_sheet_is_complete(world):
 
 
 def test_a_failed_veto_fails_the_unit_whatever_its_total(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
-    save_sheet(a, "review", world.reviewer, veto=False)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    save_sheet(a, "review", world.reviewer, rows=rows_at(veto=False))
     a.refresh_from_db()
     assert a.final_score == Decimal(100) and a.veto_failed and a.outcome == "fail"
 
 
 def test_the_final_score_is_the_recheck_sheet_where_one_was_entered(world):
-    a = advance(world, world.declare(), State.ACCEPTED)
+    a = drive_to(world.declare(), State.ACCEPTED, cast=world.cast)
     assert a.final_score == Decimal(100) and a.outcome == "pass"
-    save_sheet(a, "recheck", world.county_reviewer, share=Decimal("0.5"), comment="复核发现台账不实")
+    save_sheet(a, "recheck", world.county_reviewer, rows=rows_at(Decimal("0.5"), comment="复核发现台账不实"))
     a.refresh_from_db()
     assert a.recheck_total < 60 and a.final_score == a.recheck_total and a.outcome == "fail"
 
 
 def test_totals_are_scaled_out_of_100_for_an_urban_unit(world):
     a = world.declare(org=world.tree.community, actor=world.admin)
-    op = __import__("tests.conftest", fromlist=["make_user"]).make_user(world.tree.community, "operator")
+    op = make_user(world.tree.community, "operator")
     save_sheet(a, "self", op)
     assert Assessment.objects.get(pk=a.pk).self_total == Decimal(100)
 
@@ -190,33 +189,28 @@ def test_totals_are_scaled_out_of_100_for_an_urban_unit(world):
 def test_who_may_fill_which_sheet(world, stage, persona, status):
     a = world.declare()
     if stage == "review":
-        a = advance(world, a, State.SUBMITTED)
+        a = drive_to(a, State.SUBMITTED, cast=world.cast)
     response = put(getattr(world, persona), a, stage, sheet_rows(a)[:1])
     assert response.status_code == status
 
 
 def test_a_reviewer_cannot_score_own_unit(world):
-    from tests.conftest import make_user
-
     township_op = make_user(world.tree.township, "operator", username="t-op")
     a = world.declare(org=world.tree.township, actor=township_op)
-    save_sheet(a, "self", township_op)
-    from assessments import services
-    from tests.assessments.conftest import attach_evidence
-
-    attach_evidence(a, township_op)
-    services.assessment_transition(action="submit", assessment_id=a.pk, actor=township_op)
+    drive_to(a, State.SUBMITTED, cast=replace(world.cast, operator=township_op))
     response = put(world.reviewer, a, "review", sheet_rows(a)[:1])
     assert response.status_code == 403 and "不能给本单位打评审分" in response.json()["detail"]
     assert put(world.county_reviewer, a, "review", sheet_rows(a)[:1]).status_code == 200
 
 
 def test_the_self_sheet_is_closed_once_submitted(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     response = put(world.operator, a, "self", sheet_rows(a)[:1])
     assert response.status_code == 409 and "草稿" in response.json()["detail"]
 
 
 def test_an_unknown_stage_answers_404(world):
     a = world.declare()
-    assert api_client_for(world.operator).get(f"/api/v1/assessments/{a.pk}/scores/final/").status_code == 404
+    client = api_client_for(world.operator)
+    assert client.get(f"/api/v1/assessments/{a.pk}/scores/self/").status_code == 200
+    assert client.get(f"/api/v1/assessments/{a.pk}/scores/final/").status_code == 404

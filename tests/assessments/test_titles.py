@@ -3,20 +3,20 @@ from django.contrib.admin.sites import site
 
 from assessments import services
 from assessments.models import Assessment, Event, Round, State, Title
-from tests.assessments.conftest import advance
-from tests.conftest import api_client_for
+from demo.drive import drive_to
+from tests.helpers import api_client_for
 from yuxi_campaign.core.errors import InvalidInput, WrongState
 
 
 def test_naming_grants_an_active_title_and_logs_it(world):
-    a = advance(world, world.declare(), State.NAMED)
+    a = drive_to(world.declare(), State.NAMED, cast=world.cast)
     title = Title.objects.get(assessment=a)
     assert (title.kind, title.status, title.round.year) == ("standard", "active", 2024)
     assert Event.objects.filter(title=title, action="title_grant").exists()
 
 
 def test_warn_keeps_the_title_and_counts_the_warning(world):
-    a = advance(world, world.declare(), State.NAMED)
+    a = drive_to(world.declare(), State.NAMED, cast=world.cast)
     services.assessment_transition(
         action="warn", assessment_id=a.pk, actor=world.leader, reason="党组织生活不规范"
     )
@@ -26,7 +26,7 @@ def test_warn_keeps_the_title_and_counts_the_warning(world):
 
 
 def test_rectification_then_rectified_keeps_the_title(world):
-    a = advance(world, world.declare(), State.RECTIFYING)
+    a = drive_to(world.declare(), State.RECTIFYING, cast=world.cast)
     assert a.rectify_deadline is not None
     services.assessment_transition(action="rectified", assessment_id=a.pk, actor=world.leader)
     a.refresh_from_db()
@@ -42,7 +42,7 @@ def test_rectification_then_rectified_keeps_the_title(world):
 
 @pytest.mark.parametrize("source", [State.NAMED, State.RECTIFYING])
 def test_revoking_strips_the_title_and_keeps_its_history(world, source):
-    a = advance(world, world.declare(), source)
+    a = drive_to(world.declare(), source, cast=world.cast)
     services.assessment_transition(
         action="revoke", assessment_id=a.pk, actor=world.leader, reason="工作严重滑坡"
     )
@@ -55,13 +55,13 @@ def test_revoking_strips_the_title_and_keeps_its_history(world, source):
 def test_demonstration_only_while_holding_an_active_standard_title(world):
     with pytest.raises(InvalidInput, match="只有持有有效“达标”称号的单位才能申报“示范”"):
         world.declare(target="demonstration")
-    advance(world, world.declare(), State.NAMED)
+    drive_to(world.declare(), State.NAMED, cast=world.cast)
     demo = world.declare(target="demonstration")
     assert demo.state == State.DRAFT and demo.target == "demonstration"
 
 
 def test_a_unit_with_an_active_title_does_not_declare_it_again(world):
-    advance(world, world.declare(), State.NAMED)
+    drive_to(world.declare(), State.NAMED, cast=world.cast)
     with pytest.raises(InvalidInput, match="已持有有效的"):
         services.assessment_declare(
             org=world.tree.village,
@@ -76,7 +76,7 @@ def test_a_revoked_unit_may_declare_again_next_round(world):
     first = services.assessment_declare(
         org=world.tree.village, round=round_2023, target="standard", actor=world.operator
     )
-    first = advance(world, first, State.REVOKED)
+    first = drive_to(first, State.REVOKED, cast=world.cast)
     again = world.declare()  # 2024
     assert again.state == State.DRAFT and again.round.year == 2024
     assert Title.objects.get(assessment=first).status == "revoked"
@@ -116,7 +116,7 @@ def test_declaring_freezes_the_indicator_set(world):
 
 
 def test_events_endpoint_lists_transitions_and_score_changes(world):
-    a = advance(world, world.declare(), State.ACCEPTED)
+    a = drive_to(world.declare(), State.ACCEPTED, cast=world.cast)
     events = api_client_for(world.operator).get(f"/api/v1/assessments/{a.pk}/events/").json()
     actions = [e["action"] for e in events]
     assert actions[0] == "declare" and actions[-3:] == ["scores_save", "review", "accept"]
@@ -135,6 +135,6 @@ def test_the_event_log_is_read_only_in_the_admin(world, rf):
 
 
 def test_a_title_cannot_be_revoked_twice(world):
-    a = advance(world, world.declare(), State.REVOKED)
+    a = drive_to(world.declare(), State.REVOKED, cast=world.cast)
     with pytest.raises(WrongState):
         services.assessment_transition(action="revoke", assessment_id=a.pk, actor=world.leader, reason="再次")

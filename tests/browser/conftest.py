@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.assessments.conftest import world  # noqa: F401 - the workflow tests' world
-from tests.conftest import PASSWORD
+from tests.browser.helpers import DESKTOP, log_in
+from tests.helpers import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM_ARGS = [
@@ -26,8 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-gpu",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
@@ -107,16 +105,6 @@ def shot(request) -> Callable:
         return path
 
     return save
-
-
-def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form and wait until the browser has left it."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    assert "/accounts/login/" not in page.url, f"login as {username} failed: still on {page.url}"
 
 
 @pytest.fixture

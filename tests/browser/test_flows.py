@@ -8,17 +8,17 @@ URLs and the Chinese messages of the services, never on translated labels."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 
 from assessments.models import Assessment, Evidence, Objection, Score, State
+from demo.drive import PDF, Cast, drive_to
 from indicators.models import applies
-from tests.assessments.conftest import PDF, advance
-from tests.browser.conftest import PHONE
-from tests.conftest import PASSWORD, make_user
+from tests.browser.helpers import PHONE
+from tests.helpers import PASSWORD, make_user
 
 try:
     from playwright.sync_api import expect
@@ -47,14 +47,9 @@ def evidence_indicators(a: Assessment) -> list:
     ]
 
 
-def sibling(world) -> SimpleNamespace:
-    """The officials ``advance`` needs, for the sibling village (same township, so same parent)."""
-    return SimpleNamespace(
-        operator=world.sibling_operator,
-        reviewer=world.reviewer,
-        leader=world.leader,
-        county_reviewer=world.county_reviewer,
-    )
+def sibling_cast(world) -> Cast:
+    """Who drives the sibling village's assessment: its own operator, the same township and county."""
+    return replace(world.cast, operator=world.sibling_operator)
 
 
 def declare_sibling(world) -> Assessment:
@@ -152,7 +147,7 @@ def test_an_operator_fills_in_and_submits_the_self_assessment(
 def test_a_reviewer_needs_a_comment_where_the_score_is_far_from_the_self_score(
     live_server, transactional_db, world, page, login, shot, accept_dialogs
 ):
-    a = advance(world, world.declare(), State.SUBMITTED)
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
     accept_dialogs(page)
     login(page, world.reviewer)
     page.goto(f"{live_server.url}/assessments/{a.pk}/sheet/review/")
@@ -212,8 +207,8 @@ def test_a_reviewer_needs_a_comment_where_the_score_is_far_from_the_self_score(
 def test_a_leader_accepts_and_returns_through_the_dialogs(
     live_server, transactional_db, world, page, login, shot
 ):
-    reviewed = advance(world, world.declare(), State.REVIEWED)
-    submitted = advance(sibling(world), declare_sibling(world), State.SUBMITTED)
+    reviewed = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
+    submitted = drive_to(declare_sibling(world), State.SUBMITTED, cast=sibling_cast(world))
     login(page, world.leader)
 
     page.goto(f"{live_server.url}/assessments/{reviewed.pk}/")
@@ -261,7 +256,7 @@ def test_a_leader_accepts_and_returns_through_the_dialogs(
 
 def test_a_citizen_objects_to_a_unit_in_notice(live_server, transactional_db, world, page, shot):
     cache.clear()  # the objection throttle counts per address in the cache
-    a = advance(world, world.declare(), State.IN_NOTICE)
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
 
     page.goto(f"{live_server.url}/notices/")
     cards = page.locator(".notice-list .notice-card")
@@ -343,7 +338,7 @@ def check_phone_page(page, name: str, shot) -> list[str]:
 def test_the_pages_fit_a_phone(live_server, transactional_db, world, new_page, login, shot):
     cache.clear()
     draft = world.declare()
-    in_notice = advance(sibling(world), declare_sibling(world), State.IN_NOTICE)
+    in_notice = drive_to(declare_sibling(world), State.IN_NOTICE, cast=sibling_cast(world))
     base = live_server.url
     problems: list[str] = []
 

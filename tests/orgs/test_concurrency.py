@@ -11,7 +11,7 @@ from django.db import connections
 
 from orgs.models import Organisation
 from orgs.services import org_create, org_move, orgs_bulk_load
-from tests.conftest import assert_tree_valid, tree_rows
+from tests.helpers import assert_tree_valid, tree_rows
 
 
 def _run_threads(jobs):

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 
 from orgs.importer import import_orgs
 from orgs.models import Organisation
-from tests.conftest import assert_tree_valid
+from tests.helpers import assert_tree_valid
 
 HEADER = "code,name,level,kind,parent_code,official_name\n"
 GOOD = HEADER + (
@@ -160,7 +160,7 @@ def test_the_admin_unit_list_costs_the_same_queries_for_10_and_1000_units(db, ad
     from django.test.utils import CaptureQueriesContext
 
     from orgs.services import orgs_bulk_load
-    from tests.conftest import tree_rows
+    from tests.helpers import tree_rows
 
     def queries(params):
         with CaptureQueriesContext(connection) as ctx:

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from orgs.models import Organisation
 from orgs.services import org_create, org_move, org_update, renumber_trees
-from tests.conftest import assert_tree_valid
+from tests.helpers import assert_tree_valid
 from yuxi_campaign.core.errors import InvalidInput
 
 

@@ -7,7 +7,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.province import bench_run, bench_table, province_generate
+from devtools.province.bench import bench_run, bench_table
+from devtools.province.generate import province_generate
 
 
 def _codes(value: str) -> list[str]:

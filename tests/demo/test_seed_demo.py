@@ -1,26 +1,21 @@
+from collections import Counter
+from io import StringIO
+
 from django.apps import apps
 from django.core.management import call_command
 
+from assessments.models import Assessment, State
 from orgs.models import Organisation, User
-from tests.conftest import assert_tree_valid
+from tests.helpers import assert_tree_valid
 
 
 def dump() -> dict:
-    """Every row of every table the demo writes."""
-    data = {}
-    for label in (
-        "orgs.Organisation",
-        "orgs.User",
-        "indicators.IndicatorSet",
-        "indicators.Dimension",
-        "indicators.Indicator",
-        "assessments.Campaign",
-        "assessments.PaceTarget",
-        "assessments.Round",
-    ):
-        model = apps.get_model(label)
-        data[label] = list(model.objects.order_by("pk").values())
-    return data
+    """Every row of every table of the apps the demo writes to."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in ("orgs", "indicators", "assessments")
+        for model in apps.get_app_config(label).get_models()
+    }
 
 
 def test_seed_demo_loads_yuxi_and_running_it_twice_gives_the_same_database(db, capsys):
@@ -61,3 +56,17 @@ def test_every_demo_login_can_log_in(db, client):
     for username in ("admin", "leader", "reviewer", "operator"):
         assert client.login(username=username, password="yuxi-demo-2024"), username
         client.logout()
+
+
+def test_the_demo_holds_assessments_in_every_state(db):
+    call_command("seed_demo", stdout=StringIO())
+    states = Counter(Assessment.objects.filter(round__year=2024).values_list("state", flat=True))
+    assert set(states) == set(State.values) and sum(states.values()) == 13
+    rectifying = Assessment.objects.get(state=State.RECTIFYING)
+    assert list(
+        rectifying.events.filter(action__in=["warn", "rectify_order"]).values_list("action", flat=True)
+    ) == [
+        "warn",
+        "rectify_order",
+    ]
+    assert Assessment.objects.get(org__code="530423201202").state == State.DRAFT  # the operator's own

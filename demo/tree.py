@@ -1,4 +1,4 @@
-"""The demo tree: Yuxi's real divisions (shipped in orgs/data) plus generated groups below every
+"""The demo tree: Yuxi's real divisions (shipped in demo/data) plus generated groups below every
 village, deterministic so that seeding twice gives the same database."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import csv
 import random
 from pathlib import Path
 
-from .services import NewOrg
+from orgs.services import NewOrg
 
 DATA = Path(__file__).resolve().parent / "data" / "yuxi-divisions.csv"
 NUMERALS = "一二三四五六七八九十"

@@ -2,10 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assessments.demo import seed_assessments
 from assessments.services import campaign_install_default
+from demo.assessments import seed_assessments
+from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
-from orgs.demo import demo_tree_rows
 from orgs.services import official_save, orgs_bulk_load
 
 DEMO_PASSWORD = "yuxi-demo-2024"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """The demo data, as an app for its command (``seed_demo``). It depends on every other app, so
+    it is installed after them."""
+
+    name = "demo"
+    verbose_name = "Demo data"

@@ -1,0 +1,38 @@
+"""The world of the workflow tests: the small tree, the 2024 round, and officials at every level
+that acts on a village's assessment. Assessments are driven to the state a test starts from by the
+demo's ``drive_to`` with ``world.cast``."""
+
+from __future__ import annotations
+
+from assessments import services
+from assessments.models import Assessment, Round
+from demo.drive import Cast
+from tests.helpers import Tree, make_user
+
+
+class World:
+    def __init__(self, tree: Tree):
+        self.tree = tree
+        self.round = Round.objects.get(year=2024)
+        self.operator = make_user(tree.village, "operator")  # the unit itself
+        self.village_leader = make_user(tree.village, "leader")
+        self.reviewer = make_user(tree.township, "reviewer")  # the parent
+        self.leader = make_user(tree.township, "leader")
+        self.parent_operator = make_user(tree.township, "operator")
+        self.county_reviewer = make_user(tree.county, "reviewer")  # the recheck org
+        self.county_leader = make_user(tree.county, "leader")
+        self.colleague = make_user(tree.far_township, "leader")  # a colleague elsewhere in the tree
+        self.sibling_operator = make_user(tree.sibling_village, "operator")
+        self.admin = make_user(tree.city, "admin")
+
+    @property
+    def cast(self) -> Cast:
+        """Who drives the village's assessment: its operator, the township, the county."""
+        return Cast(
+            operator=self.operator, reviewer=self.reviewer, leader=self.leader, rechecker=self.county_reviewer
+        )
+
+    def declare(self, org=None, target="standard", actor=None) -> Assessment:
+        return services.assessment_declare(
+            org=org or self.tree.village, round=self.round, target=target, actor=actor or self.operator
+        )

@@ -9,14 +9,14 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
 from assessments.models import Assessment, Outcome, Round, Score, Stage, State, Target, Title, TitleStatus
 from indicators.models import Indicator, IndicatorSet, applies
-from indicators.scoring import TWO_PLACES, scale_factor
+from indicators.scoring import scale_factor, to_cents
 from orgs.models import AreaType, Organisation
 
 SCORED_LEVELS = ("county", "township", "village", "group")
@@ -75,7 +75,7 @@ class UnitScores:
 
 def _total(halves: list[int], factor: Decimal) -> Decimal:
     """``scaled_total`` on half points: the raw sum times the factor, to the cent, half up."""
-    return ((Decimal(sum(halves)) / 2) * factor).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return to_cents((Decimal(sum(halves)) / 2) * factor)
 
 
 def unit_scores(*, code: str, year: int, plan: SheetPlan) -> UnitScores:

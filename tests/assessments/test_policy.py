@@ -6,8 +6,8 @@ from django.test import Client
 from assessments import policy, services
 from assessments.models import Assessment, Round, State, Target
 from assessments.policy import Relation
-from tests.assessments.conftest import advance
-from tests.conftest import PASSWORD
+from demo.drive import drive_to
+from tests.helpers import PASSWORD
 
 # SPEC §3, as written there: action | from | to | who | what it needs besides the state.
 SPEC_TRANSITIONS = """
@@ -99,7 +99,7 @@ def test_a_unit_holding_the_standard_title_is_offered_the_model_title_not_the_st
     a = services.assessment_declare(
         org=world.tree.village, round=earlier, target="standard", actor=world.operator
     )
-    advance(world, a, State.NAMED)  # an active 达标 title from 2023; nothing declared for 2024 yet
+    drive_to(a, State.NAMED, cast=world.cast)  # an active 达标 title from 2023; nothing declared for 2024 yet
     client = login(world.operator)
     home = client.get("/").content.decode()
     assert "申报示范称号" in home and "申报达标称号" not in home

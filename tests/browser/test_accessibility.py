@@ -12,8 +12,8 @@ from django.core.cache import cache
 
 from assessments import services
 from assessments.models import Round, State
-from tests.assessments.conftest import advance
-from tests.browser.conftest import DESKTOP, PHONE
+from demo.drive import Cast, drive_to
+from tests.browser.helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,12 @@ def violations(page, name: str) -> list[str]:
     return [f"{name}: {v['id']} ({v['impact']}) {v['help']} at {v['nodes']}" for v in page.evaluate(RUN_AXE)]
 
 
-def sibling(world) -> SimpleNamespace:
-    return SimpleNamespace(
+def sibling(world) -> Cast:
+    return Cast(
         operator=world.sibling_operator,
         reviewer=world.reviewer,
         leader=world.leader,
-        county_reviewer=world.county_reviewer,
+        rechecker=world.county_reviewer,
     )
 
 
@@ -57,18 +57,18 @@ def scenes(world):
         )
         for year in (2022, 2023, 2024)
     }
-    in_notice = advance(
-        sibling(world),
+    in_notice = drive_to(
         world.declare(org=world.tree.sibling_village, actor=world.sibling_operator),
         State.IN_NOTICE,
+        cast=sibling(world),
     )
     services.objection_submit(
         assessment_id=in_notice.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1"
     )
     return SimpleNamespace(
         draft=years[2024],
-        submitted=advance(world, years[2023], State.SUBMITTED),
-        accepted=advance(world, years[2022], State.ACCEPTED),
+        submitted=drive_to(years[2023], State.SUBMITTED, cast=world.cast),
+        accepted=drive_to(years[2022], State.ACCEPTED, cast=world.cast),
         in_notice=in_notice,
     )
 

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from yuxi_campaign.core.api import decimal_str
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope, WrongState
 
-from . import selectors, services
-from .api.notices import NoticeViewSet, ObjectionThrottle, client_ip
-from .models import Assessment, Target
+from .. import selectors, services
+from ..api.notices import NoticeViewSet, ObjectionThrottle, client_ip
+from ..models import Assessment, Target
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orgs.models import Level
-from yuxi_campaign.core.api import BlankAsNullChoiceField, UtcDateTimeField
-from yuxi_campaign.core.filters import ID_MAX
+from yuxi_campaign.core.api import BlankAsNullChoiceField, UtcDateTimeField, WholeNumberField
 
 from .. import policy, selectors
 from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
@@ -234,12 +233,8 @@ class ResultSerializer(serializers.Serializer):
 
 
 class ProgressQuerySerializer(serializers.Serializer):
-    org = serializers.IntegerField(
-        required=False, min_value=0, max_value=ID_MAX, help_text="the unit; defaults to the caller's unit"
-    )
-    year = serializers.IntegerField(
-        required=False, min_value=0, max_value=ID_MAX, help_text="defaults to the latest round"
-    )
+    org = WholeNumberField(required=False, help_text="the unit; defaults to the caller's unit")
+    year = WholeNumberField(required=False, help_text="defaults to the latest round")
 
 
 class ProgressUnitSerializer(serializers.Serializer):

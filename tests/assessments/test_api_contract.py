@@ -147,6 +147,9 @@ def test_totals_and_final_scores_are_strings_with_two_places(world):
         ("/api/v1/orgs/", {"is_active": "maybe"}, "is_active"),
         ("/api/v1/notifications/", {"unread": "maybe"}, "unread"),
         ("/api/v1/orgs/", {"code": "53\x00"}, "code"),
+        ("/api/v1/orgs/", {"parent": "12.0"}, "parent"),
+        ("/api/v1/indicator-sets/", {"year": "2024.0"}, "year"),
+        ("/api/v1/progress/", {"year": "２０２４"}, "year"),
     ],
 )
 def test_an_invalid_filter_is_a_json_400_naming_the_field(world, path, params, field):
@@ -154,6 +157,12 @@ def test_an_invalid_filter_is_a_json_400_naming_the_field(world, path, params, f
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     body = response.json()
     assert body["detail"].startswith(f"{field}: ") and body[field]
+
+
+def test_an_empty_filter_does_not_filter(world):
+    world.declare()
+    client = api_client_for(world.admin)
+    assert client.get("/api/v1/assessments/", {"level": "", "within": "", "page": ""}).json()["count"] == 1
 
 
 def test_the_level_error_names_the_levels_there_are(world):

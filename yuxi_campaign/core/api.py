@@ -15,6 +15,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import DomainError
 
 PAGE_SIZE_ERROR = "page_size 应为 1 到 1000 之间的整数"
+ID_MAX = 2**63 - 1  # the largest id (BigAutoField); a larger number overflows the database
+
+
+def whole_number(value) -> int:
+    """``value`` (a query parameter) as a whole number from 0 to ``ID_MAX``: ASCII digits only,
+    no sign, no decimal point, no digits of other scripts. ValueError otherwise."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > ID_MAX:
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(text)
 
 
 class Pagination(PageNumberPagination):
@@ -41,7 +51,23 @@ class Pagination(PageNumberPagination):
         page, size = super().get_schema_operation_parameters(view)
         page["schema"]["minimum"] = 1
         size["schema"].update(minimum=1, maximum=self.max_page_size)
+        size["allowEmptyValue"] = False  # ?page_size= is refused
         return [page, size]
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A query parameter that is a whole number (``whole_number``): an id or a year."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return whole_number(data)
+        except ValueError:
+            self.fail("invalid")
 
 
 class UtcDateTimeField(serializers.DateTimeField):

@@ -8,19 +8,27 @@ from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
-ID_MAX = 2**63 - 1  # the largest id (BigAutoField); a larger number overflows the database
+from .api import ID_MAX, whole_number
 
 
-class IdFilter(filters.NumberFilter):
-    """A whole number from 0 to ``ID_MAX``: an id or a year."""
+class WholeNumberFormField(forms.Field):
+    """``whole_number`` as a form field: empty is None, anything else not a whole number an error."""
 
-    field_class = forms.IntegerField
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return whole_number(value)
+        except ValueError:
+            raise forms.ValidationError(f"应为 0 到 {ID_MAX} 之间的整数", code="invalid") from None
+
+
+class IdFilter(filters.Filter):
+    """A whole number (``whole_number``): an id or a year."""
+
+    field_class = WholeNumberFormField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", ID_MAX)
-        message = f"应为 0 到 {ID_MAX} 之间的整数"
-        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message, "max_value": message})
         super().__init__(*args, **kwargs)
         schema = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
         if label := kwargs.get("label"):

@@ -5,9 +5,16 @@ import the pagination class.)"""
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+)
+class ErrorCodeField(serializers.Field):
+    """The error's code (``wrong_state``…), or the messages of an invalid field named ``code``."""
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -15,7 +22,7 @@ class ErrorSerializer(serializers.Serializer):
     input, each offending field with its messages (as further properties)."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    code = ErrorCodeField(required=False)
 
 
 ERROR_DESCRIPTIONS = {
@@ -34,9 +41,11 @@ def errors(*codes: int) -> dict:
 
 class ApiSchema(AutoSchema):
     """Filters and pages belong to the list action alone (another action that answers a list
-    answers all of it). Every operation documents the errors it can give next to what it
-    declares: 403 unless anyone may call it, 400 where it reads a body or filters, 404 where the
-    path names an object or the list is paged. Operations declare further errors (409, 429)."""
+    answers all of it). An optional query parameter given empty counts as not given (``?level=``
+    lists every level) unless it says otherwise (``page_size``). Every operation documents the
+    errors it can give next to what it declares: 403 unless anyone may call it, 400 where it
+    reads a body or filters, 404 where the path names an object or the list is paged.
+    Operations declare further errors (409, 429) themselves."""
 
     def _lists(self) -> bool:
         return getattr(self.view, "action", None) == "list"
@@ -50,6 +59,9 @@ class ApiSchema(AutoSchema):
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is not None:
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter.setdefault("allowEmptyValue", True)
             responses = operation["responses"]
             for code, response in errors(*self._error_codes()).items():
                 responses.setdefault(str(code), self._get_response_for_code(response, str(code)))

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import public_views
+from .views import public
 
 urlpatterns = [
-    path("notices/", public_views.notice_list, name="notice_list"),
-    path("notices/thanks/", public_views.objection_thanks, name="objection_thanks"),
-    path("notices/<int:assessment_id>/objection/", public_views.objection_form, name="objection_form"),
+    path("notices/", public.notice_list, name="notice_list"),
+    path("notices/thanks/", public.objection_thanks, name="objection_thanks"),
+    path("notices/<int:assessment_id>/objection/", public.objection_form, name="objection_form"),
 ]

@@ -11,8 +11,7 @@ from django.http import FileResponse
 
 from orgs import rules
 from orgs.models import Organisation, User
-from orgs.selectors import scope_filter, subtree_filter, within_filter
-from yuxi_campaign.core.api import decimal_str
+from orgs.selectors import scope_filter, subtree_filter
 from yuxi_campaign.core.errors import OutOfScope
 
 from .models import (
@@ -82,68 +81,61 @@ def notices() -> QuerySet[Assessment]:
     )
 
 
-def results_for_user(
-    user: User, *, year=None, level=None, within=None, outcome=None, target=None
-) -> QuerySet:
-    """Flat result rows with a rank per (year, level, target) by final score: 1, 2, 2, 4."""
-    qs = assessments_for_user(user)
-    if year:
-        qs = qs.filter(round__year=year)
-    if level:
-        qs = qs.filter(org__level=level)
-    if within:
-        qs = qs.filter(**within_filter(within, prefix="org__"))
-    if target:
-        qs = qs.filter(target=target)
-    if outcome:
-        qs = qs.filter(outcome=outcome)
+def notice_path(a: Assessment) -> str:
+    """The unit's names from its county down (the rows of ``notices()`` have them joined)."""
+    org = a.org
+    return "".join(u.name for u in (org.county, org.township, org.village) if u is not None) + org.name
+
+
+def objections_for_user(user: User) -> QuerySet[Objection]:
+    """Objections on assessments in scope, with the unit and round joined."""
+    return Objection.objects.filter(assessment__in=assessments_for_user(user)).select_related(
+        "assessment__org", "assessment__round"
+    )
+
+
+def objection_get_for_user(user: User, pk) -> Objection:
+    try:
+        return objections_for_user(user).get(pk=pk)
+    except (Objection.DoesNotExist, ValueError, TypeError):
+        raise OutOfScope("未找到该异议，或不在您的权限范围内") from None
+
+
+def results_for_user(user: User) -> QuerySet:
+    """Flat result rows in scope with a rank per (year, level, target) by final score: 1, 2, 2, 4.
+    Filters added to the rows (``filters.ResultFilter``) apply before the ranks are taken."""
     rank = Window(
         Rank(),
         partition_by=[F("round__year"), F("org__level"), F("target")],
         order_by=F("final_score").desc(nulls_last=True),
     )
-    return qs.annotate(
-        rank=rank,
-        org_code=F("org__code"),
-        org_name=F("org__name"),
-        level=F("org__level"),
-        year=F("round__year"),
-        title_kind=F("title__kind"),
-        title_status=F("title__status"),
-    ).values(
-        "id",
-        "org_id",
-        "org_code",
-        "org_name",
-        "level",
-        "year",
-        "target",
-        "final_score",
-        "outcome",
-        "state",
-        "title_kind",
-        "title_status",
-        "rank",
+    return (
+        assessments_for_user(user)
+        .annotate(
+            rank=rank,
+            org_code=F("org__code"),
+            org_name=F("org__name"),
+            level=F("org__level"),
+            year=F("round__year"),
+            title_kind=F("title__kind"),
+            title_status=F("title__status"),
+        )
+        .values(
+            "id",
+            "org_id",
+            "org_code",
+            "org_name",
+            "level",
+            "year",
+            "target",
+            "final_score",
+            "outcome",
+            "state",
+            "title_kind",
+            "title_status",
+            "rank",
+        )
     )
-
-
-def result_row(values: dict) -> dict:
-    title = values["title_kind"] if values["title_status"] == TitleStatus.ACTIVE else None
-    return {
-        "assessment": values["id"],
-        "org": values["org_id"],
-        "org_code": values["org_code"],
-        "org_name": values["org_name"],
-        "level": values["level"],
-        "year": values["year"],
-        "target": values["target"],
-        "final_score": decimal_str(values["final_score"]),
-        "outcome": values["outcome"] or None,
-        "state": values["state"],
-        "title": title,
-        "title_status": values["title_status"],
-        "rank": values["rank"] if values["final_score"] is not None else None,
-    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from orgs.models import Level
+from yuxi_campaign.core.filters import IdFilter, choice_filter
+
 from .models import Dimension, Indicator, IndicatorSet
 
 
@@ -43,9 +46,12 @@ class IndicatorSetSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSetFilter(filters.FilterSet):
+    level = choice_filter(Level.choices)
+    year = IdFilter()
+
     class Meta:
         model = IndicatorSet
-        fields = ["level", "year"]
+        fields: list[str] = []
 
 
 class IndicatorSetViewSet(viewsets.ReadOnlyModelViewSet):

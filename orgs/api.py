@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from yuxi_campaign.core.errors import NotAllowed
+from yuxi_campaign.core.schema import errors
 
 from . import rules, selectors, services
+from .filters import OrgFilter
 from .models import Level, Organisation
 
-ORG_FIELDS = ("id", "code", "name", "level", "kind", "area_type", "parent", "is_active")
 ORG_VALUES = ("id", "code", "name", "level", "kind", "area_type", "parent_id", "is_active")
 
 
-def org_row(values: dict) -> dict:
-    row = dict(values)
-    row["parent"] = row.pop("parent_id")
-    return row
-
-
 class OrgSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    """A unit, from a model instance or a ``.values(*ORG_VALUES)`` row."""
+
+    id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     level = serializers.ChoiceField(choices=Level.choices)
     kind = serializers.ChoiceField(choices=[(k, k) for k in rules.ALL_KINDS])
-    area_type = serializers.CharField(read_only=True)
-    parent = serializers.IntegerField(allow_null=True)
+    area_type = serializers.CharField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
     is_active = serializers.BooleanField()
 
 
@@ -38,11 +34,15 @@ class PathItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
 
 
 class OrgDetailSerializer(OrgSerializer):
-    path = PathItemSerializer(many=True, read_only=True)
+    path = serializers.SerializerMethodField()
+
+    @extend_schema_field(PathItemSerializer(many=True))
+    def get_path(self, org: Organisation) -> list[dict]:
+        return selectors.org_path(org)
 
 
 class OrgCreateSerializer(serializers.Serializer):
@@ -70,67 +70,22 @@ class IsCampaignAdminForWrites(BasePermission):
         return True
 
 
-class OrgViewSet(viewsets.ViewSet):
+class OrgViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsCampaignAdminForWrites]
     serializer_class = OrgSerializer
-    queryset = Organisation.objects.none()  # for the schema only; every read goes through the selector
+    filterset_class = OrgFilter
+    queryset = Organisation.objects.none()  # the model, for the schema; rows come from get_queryset
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("level", str, enum=Level.values),
-            OpenApiParameter("parent", int, description="direct children of this unit"),
-            OpenApiParameter("within", int, description="this unit and everything below it"),
-            OpenApiParameter("code", str),
-            OpenApiParameter("search", str, description="name contains, or code starts with"),
-            OpenApiParameter("is_active", bool),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
-        responses=OrgSerializer(many=True),
-    )
-    def list(self, request):
+    def get_queryset(self):
         # Queries: count + one page of rows (+ one for `within`), whatever the number of units.
-        qs = selectors.orgs_for_user(request.user)
-        params = request.query_params
-        errors: dict[str, list[str]] = {}
-        if level := params.get("level"):
-            if level not in Level.values:
-                errors["level"] = [f"未知层级“{level}”：可选 {', '.join(Level.values)}"]
-            qs = qs.filter(level=level)
-        for name in ("parent", "within"):
-            if (raw := params.get(name)) is not None and not raw.isdigit():
-                errors[name] = [f"{name} 应为单位 id（整数）"]
-        if errors:
-            raise serializers.ValidationError(errors)
-        if parent := params.get("parent"):
-            qs = qs.filter(parent_id=int(parent))
-        if within := params.get("within"):
-            qs = qs.filter(**selectors.within_filter(int(within)))
-        if code := params.get("code"):
-            qs = qs.filter(code=code)
-        if search := params.get("search", "").strip():
-            qs = qs.filter(Q(name__contains=search) | Q(code__startswith=search))
-        if (active := params.get("is_active")) is not None:
-            qs = qs.filter(is_active=active.lower() in {"1", "true", "yes"})
-        qs = qs.order_by("tree_id", "lft").values(*ORG_VALUES)
-        paginator = self.paginator
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([org_row(v) for v in page])
-
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            from yuxi_campaign.core.api import Pagination
-
-            self._paginator = Pagination()
-        return self._paginator
+        return selectors.orgs_for_user(self.request.user).order_by("tree_id", "lft").values(*ORG_VALUES)
 
     @extend_schema(responses=OrgDetailSerializer)
     def retrieve(self, request, pk=None):
         org = selectors.org_get_for_user(request.user, pk)
-        return Response(self._detail(org))
+        return Response(OrgDetailSerializer(org).data)
 
-    @extend_schema(request=OrgCreateSerializer, responses={201: OrgDetailSerializer})
+    @extend_schema(request=OrgCreateSerializer, responses={201: OrgDetailSerializer, **errors(404)})
     def create(self, request):
         data = OrgCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -142,7 +97,7 @@ class OrgViewSet(viewsets.ViewSet):
             kind=data.validated_data["kind"],
             level=data.validated_data.get("level"),
         )
-        return Response(self._detail(org), status=status.HTTP_201_CREATED)
+        return Response(OrgDetailSerializer(org).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrgUpdateSerializer, responses=OrgDetailSerializer)
     def partial_update(self, request, pk=None):
@@ -156,10 +111,4 @@ class OrgViewSet(viewsets.ViewSet):
                 org = services.org_move(org=org, new_parent=new_parent)
         if "name" in values or "is_active" in values:
             org = services.org_update(org=org, name=values.get("name"), is_active=values.get("is_active"))
-        return Response(self._detail(org))
-
-    def _detail(self, org: Organisation) -> dict:
-        row = {field: getattr(org, field) for field in ORG_VALUES}
-        row = org_row(row)
-        row["path"] = selectors.org_path(org)
-        return row
+        return Response(OrgDetailSerializer(org).data)

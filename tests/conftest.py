@@ -50,6 +50,21 @@ def private_media(settings, tmp_path):
     return settings.PRIVATE_MEDIA_ROOT
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Called as a plain WSGI app (as schemathesis calls it), Django closes the database connection
+    after each request; the test client avoids that by unhooking the same signal handlers, and so
+    does this."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
     """Tasks run in process in tests (even when CI points CELERY_BROKER_URL at Redis), except in

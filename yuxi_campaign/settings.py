@@ -140,7 +140,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "yuxi_campaign.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yuxi_campaign.core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "yuxi_campaign.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"objection": env_str("OBJECTION_THROTTLE_RATE", "5/hour")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -156,7 +156,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"AssessmentActionEnum": "assessments.policy.ACTIONS"},
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentActionEnum": "assessments.policy.ACTIONS",
+        "TargetEnum": "assessments.models.Target",
+    },
 }
 
 # Celery: with no broker the tasks run in process (eager), and `runserver_with_jobs` runs the

@@ -5,8 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import RoundViewSet
-from assessments.api_workflow import (
+from assessments.api import (
     AssessmentViewSet,
     NoticeViewSet,
     NotificationViewSet,
@@ -14,6 +13,7 @@ from assessments.api_workflow import (
     ProgressViewSet,
     RankingViewSet,
     ResultViewSet,
+    RoundViewSet,
 )
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from yuxi_campaign.core.api import decimal_str
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope, WrongState
 
-from . import selectors, services
-from .api_workflow import NoticeViewSet, ObjectionThrottle, client_ip, notice_row
-from .models import Assessment, Target
+from .. import selectors, services
+from ..api.notices import NoticeViewSet, ObjectionThrottle, client_ip
+from ..models import Assessment, Target
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,16 @@ class PageObjectionThrottle(ObjectionThrottle):
 
 
 def _row(a: Assessment) -> dict:
-    return {**notice_row(a), "target_label": Target(a.target).label}
+    """What the notice partial shows of one assessment in notice."""
+    return {
+        "id": a.pk,
+        "org_name": a.org.name,
+        "path": selectors.notice_path(a),
+        "year": a.round.year,
+        "target_label": Target(a.target).label,
+        "final_score": decimal_str(a.final_score),
+        "notice_ends_at": a.notice_ends_at,
+    }
 
 
 @require_safe

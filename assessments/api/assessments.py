@@ -1,0 +1,167 @@
+"""`/api/v1/assessments/`: declare, list and read assessments; their score sheets, evidence,
+transitions (one or many) and event log. Each write is one service call."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from orgs.selectors import org_get_for_user
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope
+from yuxi_campaign.core.schema import errors
+
+from .. import selectors, services
+from ..filters import AssessmentFilter
+from ..models import Assessment, Event, Round, Stage
+from ..services.evidence import SIGNATURES
+from .serializers import (
+    AssessmentSerializer,
+    BulkResultSerializer,
+    BulkTransitionSerializer,
+    DeclareSerializer,
+    EventSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    ScoreSerializer,
+    SheetSavedSerializer,
+    SheetSaveSerializer,
+    TransitionSerializer,
+)
+
+EVIDENCE_TYPES = sorted({content_type for content_type, _magic in SIGNATURES.values()})
+
+
+class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    queryset = Assessment.objects.none()  # the model, for the schema; rows come from get_queryset
+
+    def get_queryset(self):
+        # Queries: count + one page (org, parent, round and set joined; pending objections as EXISTS).
+        qs = selectors.with_detail(selectors.assessments_for_user(self.request.user))
+        return qs.order_by("-round__year", "org__tree_id", "org__lft", "target")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "user": self.request.user, "now": timezone.now()}
+
+    def _assessment(self, pk) -> Assessment:
+        return selectors.assessment_get_for_user(self.request.user, pk)
+
+    def _answer(self, pk, status_code=status.HTTP_200_OK) -> Response:
+        """The assessment as it is now (re-read after a write), for the caller."""
+        return Response(self.get_serializer(self._assessment(pk)).data, status=status_code)
+
+    def retrieve(self, request, pk=None):
+        return self._answer(pk)
+
+    @extend_schema(request=DeclareSerializer, responses={201: AssessmentSerializer, **errors(404, 409)})
+    def create(self, request):
+        data = DeclareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        org = org_get_for_user(request.user, data.validated_data["org"])
+        round_ = Round.objects.filter(pk=data.validated_data["round"]).first()
+        if round_ is None:
+            raise InvalidInput("评估轮次不存在", fields={"round": ["评估轮次不存在"]})
+        a = services.assessment_declare(
+            org=org, round=round_, target=data.validated_data["target"], actor=request.user
+        )
+        return self._answer(a.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=ScoreSerializer(many=True))
+    @extend_schema(
+        methods=["PUT"], request=SheetSaveSerializer, responses={200: SheetSavedSerializer, **errors(409)}
+    )
+    @action(detail=True, methods=["get", "put"], url_path=r"scores/(?P<stage>[a-z]+)")
+    def scores(self, request, pk=None, stage=None):
+        a = self._assessment(pk)
+        if stage not in Stage.values:
+            raise OutOfScope(f"没有“{stage}”评分表：可选 self、review、recheck")
+        if request.method == "PUT":
+            body = request.data if isinstance(request.data, dict) else {}
+            a = services.scores_save(
+                assessment_id=a.pk,
+                stage=stage,
+                actor=request.user,
+                version=body.get("version"),
+                rows=body.get("scores"),
+            )
+            saved = {
+                "version": a.version,
+                "stage": stage,
+                "total": getattr(a, f"{stage}_total"),
+                "final_score": a.final_score,
+                "outcome": a.outcome,
+            }
+            return Response(SheetSavedSerializer(saved).data)
+        rows = (
+            a.scores.filter(stage=stage)
+            .order_by("indicator__order")
+            .values("indicator_id", "score", "comment", "veto_passed")
+        )
+        return Response(ScoreSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer, **errors(409)},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="evidence")
+    def evidence(self, request, pk=None):
+        a = self._assessment(pk)
+        if request.method == "POST":
+            e = services.evidence_add(
+                assessment_id=a.pk,
+                indicator_id=request.data.get("indicator"),
+                upload=request.FILES.get("file"),
+                actor=request.user,
+            )
+            return Response(EvidenceSerializer(e).data, status=status.HTTP_201_CREATED)
+        return Response(EvidenceSerializer(a.evidence.all(), many=True).data)
+
+    @extend_schema(responses={204: None, **errors(409)})
+    @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<eid>\d+)")
+    def evidence_delete(self, request, pk=None, eid=None):
+        a = self._assessment(pk)
+        services.evidence_delete(assessment_id=a.pk, evidence_id=eid, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in EVIDENCE_TYPES})
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<eid>\d+)/download")
+    def evidence_download(self, request, pk=None, eid=None):
+        return selectors.evidence_file_response(self._assessment(pk), eid)
+
+    @extend_schema(request=TransitionSerializer, responses={200: AssessmentSerializer, **errors(409)})
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        a = self._assessment(pk)
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assessment_transition(assessment_id=a.pk, actor=request.user, **data.validated_data)
+        return self._answer(a.pk)
+
+    @extend_schema(request=BulkTransitionSerializer, responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-transitions")
+    def bulk_transitions(self, request):
+        data = BulkTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        results = services.assessment_bulk_transition(
+            ids=values["ids"],
+            action=values["action"],
+            actor=request.user,
+            reason=values.get("reason", ""),
+            deadline=values.get("deadline"),
+        )
+        return Response(BulkResultSerializer({"results": results}).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        a = self._assessment(pk)
+        rows = Event.objects.filter(assessment=a).select_related("actor").order_by("at", "pk")
+        return Response(EventSerializer(rows, many=True).data)

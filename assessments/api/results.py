@@ -1,0 +1,58 @@
+"""`/api/v1/results/`, `/api/v1/rankings/` and `/api/v1/progress/`: what the assessments came to,
+and the pace of titles against the campaign's targets."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+
+from orgs.selectors import org_get_for_user
+from yuxi_campaign.core.errors import InvalidInput
+from yuxi_campaign.core.schema import errors
+
+from .. import selectors
+from ..filters import RankingFilter, ResultFilter
+from ..models import Assessment, Round
+from .serializers import ProgressQuerySerializer, ProgressSerializer, ResultSerializer
+
+
+class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ResultSerializer
+    filterset_class = ResultFilter
+    queryset = Assessment.objects.none()  # the model, for the schema; rows come from get_queryset
+
+    def get_queryset(self):
+        # Queries: count + one page, ranks computed by a window function in the same query.
+        rows = selectors.results_for_user(self.request.user)
+        return rows.order_by("-year", "org__tree_id", "org__lft", "target")
+
+
+class RankingViewSet(ResultViewSet):
+    filterset_class = RankingFilter
+
+    def get_queryset(self):
+        rows = selectors.results_for_user(self.request.user).filter(final_score__isnull=False)
+        return rows.order_by("-year", "level", "target", "rank", "org_code")
+
+
+class ProgressViewSet(viewsets.GenericViewSet):
+    pagination_class = None
+    queryset = Assessment.objects.none()  # for the schema
+
+    @extend_schema(
+        parameters=[ProgressQuerySerializer], responses={200: ProgressSerializer, **errors(400, 404)}
+    )
+    def list(self, request):
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        org_id = query.validated_data.get("org") or request.user.org_id
+        if org_id is None:
+            raise InvalidInput("请指定 org", fields={"org": ["请指定单位 id"]})
+        org = org_get_for_user(request.user, org_id)
+        year = query.validated_data.get("year")
+        if year is None:
+            year = Round.objects.order_by("-year").values_list("year", flat=True).first()
+        if year is None or not Round.objects.filter(year=year).exists():
+            raise InvalidInput(f"没有 {year} 年度的评估轮次", fields={"year": ["没有该年度的轮次"]})
+        return Response(ProgressSerializer(selectors.progress_for(org, year)).data)

@@ -1,0 +1,320 @@
+"""What the workflow's endpoints read and write. Output serializers are light (plain
+``Serializer``), fed by the selectors' querysets and ``.values()`` rows; they format once:
+decimals as strings, instants in UTC, blanks as null. Input serializers validate a request's
+shape; the service they feed checks the rules."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from orgs.models import Level
+from yuxi_campaign.core.api import BlankAsNullChoiceField, UtcDateTimeField, WholeNumberField
+
+from .. import policy, selectors
+from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
+
+
+def total_field(**kwargs) -> serializers.DecimalField:
+    """A sheet total or final score (out of 100, two places), as a string."""
+    return serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+
+
+class AssessmentSerializer(serializers.Serializer):
+    """One assessment, from ``selectors.with_detail``; ``allowed_actions`` for the context's
+    ``user`` at the context's ``now``."""
+
+    id = serializers.IntegerField()
+    org = serializers.IntegerField(source="org_id")
+    org_code = serializers.CharField(source="org.code")
+    org_name = serializers.CharField(source="org.name")
+    level = serializers.ChoiceField(choices=Level.choices, source="org.level")
+    round = serializers.IntegerField(source="round_id")
+    year = serializers.IntegerField(source="round.year")
+    target = serializers.ChoiceField(choices=Target.choices)
+    state = serializers.ChoiceField(choices=State.choices)
+    version = serializers.IntegerField()
+    self_total = total_field()
+    review_total = total_field()
+    recheck_total = total_field()
+    final_score = total_field()
+    veto_failed = serializers.BooleanField()
+    outcome = BlankAsNullChoiceField(choices=Outcome.choices)
+    notice_ends_at = UtcDateTimeField(allow_null=True)
+    rectify_deadline = serializers.DateField(allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=policy.ACTIONS)))
+    def get_allowed_actions(self, a) -> list[str]:
+        pending = getattr(a, "has_pending_objection", False)
+        return policy.allowed_actions(
+            self.context["user"], a, now=self.context["now"], has_pending_objection=pending
+        )
+
+
+class DeclareSerializer(serializers.Serializer):
+    org = serializers.IntegerField()
+    round = serializers.IntegerField()
+    target = serializers.ChoiceField(choices=Target.choices)
+
+
+class ScoreSerializer(serializers.Serializer):
+    """One saved score, from a ``.values()`` row of Score."""
+
+    indicator = serializers.IntegerField(source="indicator_id")
+    score = serializers.DecimalField(max_digits=5, decimal_places=1)
+    comment = serializers.CharField()
+    veto_passed = serializers.BooleanField(allow_null=True)
+
+
+class ScoreInSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=1)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    veto_passed = serializers.BooleanField(required=False, allow_null=True)
+
+
+class SheetSaveSerializer(serializers.Serializer):
+    """The request of a sheet save (the service checks every row and says which one is wrong)."""
+
+    version = serializers.IntegerField()
+    scores = ScoreInSerializer(many=True)
+
+
+class SheetSavedSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    total = total_field(help_text="this sheet's total")
+    final_score = total_field()
+    outcome = BlankAsNullChoiceField(choices=Outcome.choices)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    indicator = serializers.IntegerField(source="indicator_id")
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = UtcDateTimeField()
+    download = serializers.SerializerMethodField()
+
+    def get_download(self, e) -> str:
+        return reverse("assessment-evidence-download", kwargs={"pk": e.assessment_id, "eid": e.pk})
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    file = serializers.FileField()
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=policy.ACTIONS)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class BulkTransitionSerializer(TransitionSerializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class BulkRowSerializer(serializers.Serializer):
+    """One id's result (a ``services.BulkResult``): ``state`` when applied, else ``status`` and
+    ``detail`` as the single action would have answered."""
+
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    status = serializers.IntegerField(required=False)
+    detail = serializers.CharField(required=False)
+
+    def to_representation(self, instance):
+        return {k: v for k, v in super().to_representation(instance).items() if v is not None}
+
+
+class BulkResultSerializer(serializers.Serializer):
+    results = BulkRowSerializer(many=True)
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = UtcDateTimeField()
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True)
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField()
+    data = serializers.JSONField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Public notices and objections
+
+
+class NoticeSerializer(serializers.Serializer):
+    """An assessment in public notice, from ``selectors.notices``."""
+
+    id = serializers.IntegerField()
+    org_code = serializers.CharField(source="org.code")
+    org_name = serializers.CharField(source="org.name")
+    path = serializers.SerializerMethodField()
+    level = serializers.ChoiceField(choices=Level.choices, source="org.level")
+    year = serializers.IntegerField(source="round.year")
+    target = serializers.ChoiceField(choices=Target.choices)
+    final_score = total_field()
+    notice_started_at = UtcDateTimeField(allow_null=True)
+    notice_ends_at = UtcDateTimeField()
+
+    def get_path(self, a) -> str:
+        return selectors.notice_path(a)
+
+
+class ObjectionSerializer(serializers.Serializer):
+    """An objection, from ``selectors.objections_for_user``."""
+
+    id = serializers.IntegerField()
+    assessment = serializers.IntegerField(source="assessment_id")
+    org_name = serializers.CharField(source="assessment.org.name")
+    content = serializers.CharField()
+    contact = serializers.CharField()
+    created_at = UtcDateTimeField()
+    status = serializers.ChoiceField(choices=ObjectionStatus.choices)
+    decision_reason = serializers.CharField()
+
+
+class ObjectionInSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=2000)
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ObjectionReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ObjectionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["upheld", "dismissed"])
+    reason = serializers.CharField(max_length=1000)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results, rankings, progress
+
+
+class ResultSerializer(serializers.Serializer):
+    """A flat result row, from a ``.values()`` row of ``selectors.results_for_user``."""
+
+    assessment = serializers.IntegerField(source="id")
+    org = serializers.IntegerField(source="org_id")
+    org_code = serializers.CharField()
+    org_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    year = serializers.IntegerField()
+    target = serializers.ChoiceField(choices=Target.choices)
+    final_score = total_field()
+    outcome = BlankAsNullChoiceField(choices=Outcome.choices)
+    state = serializers.ChoiceField(choices=State.choices)
+    title = serializers.SerializerMethodField()
+    title_status = serializers.ChoiceField(choices=TitleStatus.choices, allow_null=True)
+    rank = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=Target.choices, allow_null=True))
+    def get_title(self, row) -> str | None:
+        """The title the unit holds from this assessment (an active one only)."""
+        return row["title_kind"] if row["title_status"] == TitleStatus.ACTIVE else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rank(self, row) -> int | None:
+        return row["rank"] if row["final_score"] is not None else None
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    org = WholeNumberField(required=False, help_text="the unit; defaults to the caller's unit")
+    year = WholeNumberField(required=False, help_text="defaults to the latest round")
+
+
+class ProgressUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class LevelProgressSerializer(serializers.Serializer):
+    """One level below a unit: how many units, how many titled (cumulative), the targets."""
+
+    level = serializers.ChoiceField(choices=Level.choices)
+    units = serializers.IntegerField()
+    standard = serializers.IntegerField()
+    demonstration = serializers.IntegerField()
+    standard_target = serializers.IntegerField()
+    demonstration_target = serializers.IntegerField()
+    standard_rate = serializers.FloatField(allow_null=True, help_text="percent of the units, one place")
+    demonstration_rate = serializers.FloatField(allow_null=True, help_text="percent of the units, one place")
+    standard_on_pace = serializers.BooleanField()
+    demonstration_on_pace = serializers.BooleanField()
+
+
+class ChildProgressSerializer(ProgressUnitSerializer):
+    levels = LevelProgressSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class ProgressSerializer(serializers.Serializer):
+    """What ``selectors.progress_for`` computes: one object, not a list."""
+
+    org = ProgressUnitSerializer()
+    year = serializers.IntegerField()
+    standard_percent = serializers.IntegerField(help_text="cumulative target, percent of units")
+    demonstration_percent = serializers.IntegerField(help_text="cumulative target, percent of units")
+    levels = LevelProgressSerializer(many=True)
+    children = ChildProgressSerializer(many=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications and rounds
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    assessment = serializers.IntegerField(source="assessment_id", allow_null=True)
+    created_at = UtcDateTimeField()
+    read = serializers.SerializerMethodField()
+
+    def get_read(self, n) -> bool:
+        return n.read_at is not None
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    read = serializers.BooleanField()
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "year",
+            "campaign",
+            "notice_days",
+            "declaration_opens",
+            "declaration_closes",
+            "self_assessment_closes",
+            "review_closes",
+        ]
+        read_only_fields = ["id", "year", "campaign"]
+
+
+class RoundUpdateSerializer(serializers.Serializer):
+    notice_days = serializers.IntegerField(required=False, min_value=1, max_value=30)
+    declaration_opens = serializers.DateField(required=False)
+    declaration_closes = serializers.DateField(required=False)
+    self_assessment_closes = serializers.DateField(required=False)
+    review_closes = serializers.DateField(required=False)

@@ -1,0 +1,122 @@
+"""Decisions taken from the pages: declare, one transition, one transition on many, an objection
+decided. Each is one service call on POST; a refusal shows as a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orgs.models import Organisation
+from orgs.selectors import orgs_for_user
+from yuxi_campaign.core.errors import DomainError, OutOfScope
+
+from .. import policy, selectors, services
+from ..labels import ACTION_LABELS, STATE_LABELS
+from ..models import Round
+from .common import get_assessment_for_user
+
+
+@login_required
+@require_POST
+def declare(request):
+    round_ = Round.objects.filter(pk=request.POST.get("round")).first()
+    org_id = request.POST.get("org") or request.user.org_id
+    try:
+        org = orgs_for_user(request.user).get(pk=org_id)
+    except (Organisation.DoesNotExist, ValueError):
+        raise Http404 from None
+    if round_ is None:
+        messages.error(request, _("Choose a round."))
+        return redirect("home")
+    try:
+        a = services.assessment_declare(
+            org=org, round=round_, target=request.POST.get("target", "standard"), actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("home")
+    messages.success(request, _("Declared. Fill in the self-assessment sheet."))
+    return redirect("assessment_sheet", pk=a.pk, stage="self")
+
+
+@login_required
+def transition(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    a = get_assessment_for_user(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.assessment_transition(
+            assessment_id=a.pk,
+            action=action,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            deadline=request.POST.get("deadline") or None,
+        )
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("assessment_detail", pk=a.pk)
+
+
+@login_required
+@require_POST
+def bulk_transition(request):
+    action = request.POST.get("action", "")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if action not in policy.RULES or not ids:
+        messages.error(request, _("Choose an action and at least one row."))
+        return redirect(request.POST.get("next") or "assessment_list")
+    outcomes = services.assessment_bulk_transition(
+        ids=ids,
+        action=action,
+        actor=request.user,
+        reason=request.POST.get("reason", ""),
+        deadline=request.POST.get("deadline") or None,
+    )
+    names = dict(
+        selectors.assessments_for_user(request.user).filter(pk__in=ids).values_list("pk", "org__name")
+    )
+    results = [
+        {
+            "id": r.id,
+            "name": names.get(r.id, "—"),
+            "ok": r.ok,
+            "detail": STATE_LABELS[r.state] if r.ok else r.detail,
+        }
+        for r in outcomes
+    ]
+    return render(
+        request,
+        "assessments/bulk_result.html",
+        {
+            "results": results,
+            "action_label": ACTION_LABELS[action],
+            "next": request.POST.get("next") or "/assessments/",
+            "ok": sum(r["ok"] for r in results),
+        },
+    )
+
+
+@login_required
+@require_POST
+def objection_decide(request, oid):
+    try:
+        objection = selectors.objection_get_for_user(request.user, oid)
+    except OutOfScope:
+        raise Http404 from None
+    try:
+        services.objection_decide(
+            objection_id=objection.pk,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        messages.success(request, _("Objection decided."))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect(request.POST.get("next") or "objection_list")

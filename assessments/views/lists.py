@@ -1,0 +1,88 @@
+"""The officials' lists: the to-do page, assessments, units and objections. Each list filters
+through the FilterSet the API uses; a value it does not accept is left out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from orgs.filters import OrgFilter
+from orgs.models import Level
+from orgs.selectors import orgs_for_user
+from yuxi_campaign.core.filters import applied
+
+from .. import policy, selectors
+from ..filters import AssessmentPageFilter, ObjectionFilter
+from ..labels import ACTION_LABELS
+from ..models import Notification, Round, State
+from ..todo import todo_for
+from .common import PAGE_SIZE
+
+
+@login_required
+def home(request):
+    todo = todo_for(request.user)
+    notes = list(
+        Notification.objects.filter(user=request.user, read_at__isnull=True).order_by("-created_at")[:10]
+    )
+    return render(request, "assessments/home.html", {"todo": todo, "notifications": notes})
+
+
+@login_required
+def assessment_list(request):
+    # Queries: session/user, rounds, count, one page (org, parent, round, set joined, objections as EXISTS)
+    # (+ one for `within`).
+    qs = selectors.with_detail(selectors.assessments_for_user(request.user))
+    qs = qs.order_by("-round__year", "org__tree_id", "org__lft", "target")
+    filterset = AssessmentPageFilter(request.GET, queryset=qs, request=request)
+    f = applied(filterset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        (a, policy.allowed_actions(request.user, a, now=now, has_pending_objection=a.has_pending_objection))
+        for a in page
+    ]
+    bulk_actions = sorted({act for _a, acts in rows for act in acts if act not in ("submit",)})
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": f,
+            "query": urlencode(f),
+            "states": State.choices,
+            "levels": Level.choices,
+            "years": list(Round.objects.order_by("-year").values_list("year", flat=True)),
+            "bulk_actions": [(a, ACTION_LABELS[a]) for a in bulk_actions],
+        },
+    )
+
+
+@login_required
+def unit_list(request):
+    # Queries: session/user, count, one page with the parent joined.
+    qs = orgs_for_user(request.user).select_related("parent").order_by("tree_id", "lft")
+    data = {"level": request.GET.get("level", ""), "search": request.GET.get("q", "").strip()}
+    filterset = OrgFilter(data, queryset=qs)
+    f = applied(filterset)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    level, search = f.get("level"), f.get("search", "")
+    query = urlencode({k: v for k, v in (("level", level), ("q", search)) if v})
+    return render(
+        request,
+        "assessments/units.html",
+        {"page": page, "levels": Level.choices, "level": level, "q": search, "query": query},
+    )
+
+
+@login_required
+def objection_list(request):
+    qs = selectors.objections_for_user(request.user).order_by("status", "-created_at")
+    filterset = ObjectionFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/objections.html", {"page": page})

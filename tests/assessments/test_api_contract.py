@@ -1,0 +1,199 @@
+"""The API's contract as outside clients see it: every read answers as the OpenAPI schema says,
+with real rows; lists are documented as the paginated object they are; decimals are strings;
+an invalid filter is a JSON 400 naming the field, while the pages ignore it."""
+
+from decimal import Decimal
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from assessments.models import Evidence, State
+from tests.assessments.conftest import advance, save_sheet, sheet_rows
+from tests.assessments.test_pages import login
+from tests.conftest import api_client_for
+from tests.openapi import CHECKS, schema
+
+LISTS = [
+    "/api/v1/orgs/",
+    "/api/v1/indicator-sets/",
+    "/api/v1/rounds/",
+    "/api/v1/assessments/",
+    "/api/v1/notices/",
+    "/api/v1/objections/",
+    "/api/v1/results/",
+    "/api/v1/rankings/",
+    "/api/v1/notifications/",
+]
+
+
+@pytest.fixture
+def rows(world, django_capture_on_commit_callbacks):
+    """A named unit (its title in the results) and the same unit in notice for the next title,
+    with an objection waiting: a row in every list."""
+    from assessments import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        named = advance(world, world.declare(), State.NAMED)
+        in_notice = advance(world, world.declare(target="demonstration"), State.IN_NOTICE)
+        services.objection_submit(
+            assessment_id=in_notice.pk, content="公开栏半年没有更新", ip_address="10.0.0.1"
+        )
+    return named, in_notice
+
+
+def test_every_read_answers_as_documented_with_real_rows(world, rows, keep_test_connection):
+    _named, a = rows
+    ids = {
+        "id": a.pk,
+        "stage": "review",
+        "eid": Evidence.objects.filter(assessment=a).values_list("pk", flat=True).first(),
+    }
+    detail_ids = {
+        "/api/v1/orgs/{id}/": world.tree.village.pk,
+        "/api/v1/indicator-sets/{id}/": a.indicator_set_id,
+        "/api/v1/rounds/{id}/": world.round.pk,
+    }
+    headers = {"Authorization": f"Token {Token.objects.create(user=world.leader).key}"}
+    seen = set()
+    for result in schema.include(method="GET").get_all_operations():
+        operation = result.ok()
+        path = operation.path
+        names = {p.name for p in operation.path_parameters}
+        params = {n: detail_ids.get(path, ids[n]) for n in names}
+        query = {"year": 2024} if path == "/api/v1/progress/" else {}
+        case = operation.Case(path_parameters=params, query=query)
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        assert response.status_code == 200, (path, response.text[:300])
+        if path in LISTS:
+            assert response.json()["count"] >= 1, path
+        seen.add(path)
+    assert set(LISTS) <= seen and len(seen) == 18
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_is_documented_as_the_paginated_object_it_answers(db, path):
+    document = api_client_for(None).get("/api/schema/", {"format": "json"}).json()
+    ok = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    component = document["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
+    assert component["type"] == "object" and set(component["properties"]) == {
+        "count",
+        "next",
+        "previous",
+        "results",
+    }
+    assert component["properties"]["results"]["type"] == "array"
+    parameters = {p["name"]: p["schema"] for p in document["paths"][path]["get"]["parameters"]}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 1000}
+
+
+def test_refusals_are_documented_with_the_error_body(db):
+    document = api_client_for(None).get("/api/schema/", {"format": "json"}).json()
+    transitions = document["paths"]["/api/v1/assessments/{id}/transitions/"]["post"]["responses"]
+    assert set(transitions) == {"200", "400", "403", "404", "409"}
+    body = transitions["409"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/Error"}
+    assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
+    progress = document["paths"]["/api/v1/progress/"]["get"]["responses"]["200"]
+    assert progress["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Progress"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Decimals are strings
+
+
+def test_scores_go_out_as_decimal_strings(world):
+    a = world.declare()
+    row = next(r for r in sheet_rows(a) if "veto_passed" not in r)
+    client = api_client_for(world.operator)
+    saved = client.put(
+        f"/api/v1/assessments/{a.pk}/scores/self/",
+        {"version": a.version, "scores": [{**row, "score": "10"}]},
+        format="json",
+    ).json()
+    assert saved["total"] == f"{saved_total(a):.2f}" and isinstance(saved["total"], str)
+    assert saved["final_score"] is None and saved["outcome"] is None
+    got = client.get(f"/api/v1/assessments/{a.pk}/scores/self/").json()
+    assert got == [{"indicator": row["indicator"], "score": "10.0", "comment": "", "veto_passed": None}]
+
+
+def saved_total(a) -> Decimal:
+    from assessments.models import Assessment
+
+    return Assessment.objects.get(pk=a.pk).self_total
+
+
+def test_totals_and_final_scores_are_strings_with_two_places(world):
+    a = advance(world, world.declare(), State.SUBMITTED)
+    save_sheet(a, "review", world.reviewer, share=Decimal("0.5"), comment="现场核查")
+    body = api_client_for(world.leader).get(f"/api/v1/assessments/{a.pk}/").json()
+    assert body["self_total"] == "100.00"
+    assert body["final_score"] == body["review_total"] and body["review_total"].count(".") == 1
+    assert len(body["review_total"].split(".")[1]) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters: one FilterSet for the page and the API
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/assessments/", {"level": "nonsense"}, "level"),
+        ("/api/v1/assessments/", {"within": "abc"}, "within"),
+        ("/api/v1/assessments/", {"state": "lost"}, "state"),
+        ("/api/v1/assessments/", {"page_size": "5000"}, "page_size"),
+        ("/api/v1/rankings/", {"year": "-1"}, "year"),
+        ("/api/v1/objections/", {"status": "maybe"}, "status"),
+        ("/api/v1/orgs/", {"is_active": "maybe"}, "is_active"),
+        ("/api/v1/notifications/", {"unread": "maybe"}, "unread"),
+        ("/api/v1/orgs/", {"code": "53\x00"}, "code"),
+        ("/api/v1/orgs/", {"parent": "12.0"}, "parent"),
+        ("/api/v1/indicator-sets/", {"year": "2024.0"}, "year"),
+        ("/api/v1/progress/", {"year": "２０２４"}, "year"),
+    ],
+)
+def test_an_invalid_filter_is_a_json_400_naming_the_field(world, path, params, field):
+    response = api_client_for(world.admin).get(path, params)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["detail"].startswith(f"{field}: ") and body[field]
+
+
+def test_an_empty_filter_does_not_filter(world):
+    world.declare()
+    client = api_client_for(world.admin)
+    assert client.get("/api/v1/assessments/", {"level": "", "within": "", "page": ""}).json()["count"] == 1
+
+
+def test_the_level_error_names_the_levels_there_are(world):
+    body = api_client_for(world.admin).get("/api/v1/assessments/", {"level": "nonsense"}).json()
+    assert body["level"] == ["“nonsense”无效：可选 city、county、township、village、group"]
+
+
+def test_within_keeps_the_assessments_of_a_subtree_on_the_api_and_the_page(world):
+    mine = world.declare()
+    other = world.declare(org=world.tree.far_village, actor=world.admin)
+    rows = api_client_for(world.admin).get("/api/v1/assessments/", {"within": world.tree.township.pk}).json()
+    assert [r["id"] for r in rows["results"]] == [mine.pk]
+    page = login(world.admin).get("/assessments/", {"within": world.tree.township.pk}).content.decode()
+    assert f"/assessments/{mine.pk}/" in page and f"/assessments/{other.pk}/" not in page
+
+
+def test_the_page_ignores_a_bad_value_and_keeps_the_good_ones(world):
+    draft = world.declare()
+    far = world.declare(org=world.tree.far_village, actor=world.admin)
+    response = login(world.admin).get(
+        "/assessments/", {"level": "nonsense", "year": "soon", "within": world.tree.township.pk}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"/assessments/{draft.pk}/" in page and f"/assessments/{far.pk}/" not in page
+    assert f'name="within" value="{world.tree.township.pk}"' in page
+
+
+def test_the_units_page_searches_by_name_or_code_through_the_same_filter(world):
+    client = login(world.admin)
+    page = client.get("/units/", {"q": " 530401001 ", "level": "village"}).content.decode()
+    assert world.tree.village.name in page and world.tree.sibling_village.name in page
+    assert f'<span class="row-title">{world.tree.township.name}</span>' not in page
+    assert client.get("/units/", {"level": "planet"}).status_code == 200

@@ -214,6 +214,15 @@ def may_decide_objection(user, assessment) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# The campaign
+
+
+def may_manage_campaign(user) -> bool:
+    """Rounds, their dates and notice length: the organisation department only."""
+    return user.is_authenticated and user.is_campaign_admin
+
+
+# ---------------------------------------------------------------------------------------------
 # Declaration
 
 

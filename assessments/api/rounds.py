@@ -6,8 +6,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from yuxi_campaign.core.errors import NotAllowed
-
 from .. import services
 from ..models import Round
 from .filters import RoundFilter
@@ -22,10 +20,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
     def partial_update(self, request, pk=None):
-        if not request.user.is_campaign_admin:
-            raise NotAllowed("只有组织部管理员可以修改评估轮次")
         round_ = self.get_object()
         data = RoundUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        round_ = services.round_update(round=round_, **data.validated_data)
+        round_ = services.round_update(round=round_, actor=request.user, **data.validated_data)
         return Response(RoundSerializer(round_).data)

@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.db import transaction
 
-from yuxi_campaign.core.errors import InvalidInput
+from orgs.models import User
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
+from .. import policy
 from ..models import Campaign, PaceTarget, Round, Target
 
 STANDARD_PACE = {2022: 30, 2023: 40, 2024: 30}
@@ -51,7 +53,9 @@ ROUND_FIELDS = (
 
 
 @transaction.atomic
-def round_update(*, round: Round, **changes) -> Round:  # noqa: A002 - the domain word
+def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A002 - the domain word
+    if not policy.may_manage_campaign(actor):
+        raise NotAllowed("只有组织部管理员可以修改评估轮次")
     unknown = set(changes) - set(ROUND_FIELDS)
     if unknown:
         raise InvalidInput(f"不能修改字段：{', '.join(sorted(unknown))}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Dimension, Indicator, applies
-from indicators.scoring import scale_factor
+from indicators.scoring import scale_factor, scaled_max
 from yuxi_campaign.core.errors import DomainError, InvalidInput, OutOfScope, StaleVersion
 
 from .. import policy, selectors, services
@@ -130,7 +128,7 @@ def assessment_sheet(request, pk, stage):
                     "saved": saved,
                     "self": self_score,
                     "errors": errors.get(i.pk, []),
-                    "scaled_max": (i.max_score * factor).quantize(Decimal("0.01")),
+                    "scaled_max": scaled_max(i, factor),
                     "changed_by_other": stale
                     and saved is not None
                     and typed.get(f"score-{i.pk}") not in (None, f"{saved.score.normalize():f}"),

@@ -8,9 +8,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from assessments.models import Evidence, State
-from tests.assessments.conftest import advance, save_sheet, sheet_rows
+from demo.drive import drive_to, rows_at, save_sheet, sheet_rows
 from tests.assessments.test_pages import login
-from tests.conftest import api_client_for
+from tests.helpers import api_client_for
 from tests.openapi import CHECKS, schema
 
 LISTS = [
@@ -33,8 +33,8 @@ def rows(world, django_capture_on_commit_callbacks):
     from assessments import services
 
     with django_capture_on_commit_callbacks(execute=True):
-        named = advance(world, world.declare(), State.NAMED)
-        in_notice = advance(world, world.declare(target="demonstration"), State.IN_NOTICE)
+        named = drive_to(world.declare(), State.NAMED, cast=world.cast)
+        in_notice = drive_to(world.declare(target="demonstration"), State.IN_NOTICE, cast=world.cast)
         services.objection_submit(
             assessment_id=in_notice.pk, content="公开栏半年没有更新", ip_address="10.0.0.1"
         )
@@ -123,8 +123,8 @@ def saved_total(a) -> Decimal:
 
 
 def test_totals_and_final_scores_are_strings_with_two_places(world):
-    a = advance(world, world.declare(), State.SUBMITTED)
-    save_sheet(a, "review", world.reviewer, share=Decimal("0.5"), comment="现场核查")
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    save_sheet(a, "review", world.reviewer, rows=rows_at(Decimal("0.5"), comment="现场核查"))
     body = api_client_for(world.leader).get(f"/api/v1/assessments/{a.pk}/").json()
     assert body["self_total"] == "100.00"
     assert body["final_score"] == body["review_total"] and body["review_total"].count(".") == 1

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from assessments import services
 from assessments.models import Assessment, Round, State
-from orgs.models import Organisation, User
+from orgs.models import Organisation, Role, User
 from orgs.services import official_save
 
 from .drive import Cast, RowMaker, drive_to, sheet_rows
@@ -65,12 +65,12 @@ def seed_assessments(year: int = 2024) -> int:
         if Assessment.objects.filter(org=org, round=round_).exists():
             continue
         township, county = org.parent, org.parent.parent
-        operator = _official(org, "operator")
+        operator = _official(org, Role.OPERATOR)
         cast = Cast(
             operator=operator,
-            reviewer=_official(township, "reviewer"),
-            leader=_official(township, "leader"),
-            rechecker=_official(county, "reviewer"),
+            reviewer=_official(township, Role.REVIEWER),
+            leader=_official(township, Role.LEADER),
+            rechecker=_official(county, Role.REVIEWER),
         )
         a = services.assessment_declare(org=org, round=round_, target="standard", actor=operator)
         made += 1

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from orgs.models import Organisation
+from orgs.models import Organisation, Role
 from orgs.services import official_save
 
 BENCH_USERNAME = "bench_admin"
@@ -55,7 +55,7 @@ def bench_run(*, root_code: str, year: int = 2024, runs: int = 5) -> list[BenchR
     """Time each endpoint ``runs`` times with the test client, logged in as an admin of the
     prefecture ``root_code``: median wall time, SQL queries of the last run, rows returned. A 404
     for the path means the endpoint is not built yet and is reported, not raised."""
-    user, _ = official_save(username=BENCH_USERNAME, org_code=root_code, role="admin", password=None)
+    user, _ = official_save(username=BENCH_USERNAME, org_code=root_code, role=Role.ADMIN, password=None)
     root_id = Organisation.objects.only("pk").get(code=root_code).pk
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     results: list[BenchRow] = []

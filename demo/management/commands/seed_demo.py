@@ -6,16 +6,17 @@ from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
+from orgs.models import Role
 from orgs.services import official_save, orgs_bulk_load
 
 DEMO_PASSWORD = "yuxi-demo-2024"
 # One login per role: the city's organisation department, and a township with its village.
 DEMO_LOGINS = [
-    ("admin", "530400", "admin", "玉溪市委组织部管理员"),
-    ("leader", "530423201", "leader", "通海县里山彝族乡负责人"),
-    ("reviewer", "530423201", "reviewer", "通海县里山彝族乡评审员"),
-    ("operator", "530423201202", "operator", "通海县里山彝族乡大黑冲村填报员"),
-    ("county_leader", "530423", "leader", "通海县负责人"),
+    ("admin", "530400", Role.ADMIN, "玉溪市委组织部管理员"),
+    ("leader", "530423201", Role.LEADER, "通海县里山彝族乡负责人"),
+    ("reviewer", "530423201", Role.REVIEWER, "通海县里山彝族乡评审员"),
+    ("operator", "530423201202", Role.OPERATOR, "通海县里山彝族乡大黑冲村填报员"),
+    ("county_leader", "530423", Role.LEADER, "通海县负责人"),
 ]
 
 

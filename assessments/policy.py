@@ -100,8 +100,8 @@ SHEETS: dict[str, tuple[Permission, str]] = {
     Stage.REVIEW: (Permission(Relation.PARENT, REVIEWERS), State.SUBMITTED),
     Stage.RECHECK: (Permission(Relation.RECHECK, REVIEWERS), State.ACCEPTED),
 }
-# Objections during the notice are decided by those who close it.
-DECIDE_OBJECTION = Permission(RULES["close_notice"].relation, RULES["close_notice"].roles)
+# Objections raised during the public notice: the parent's leaders uphold or dismiss them.
+DECIDE_OBJECTION = Permission(Relation.PARENT, LEADER)
 
 
 # ---------------------------------------------------------------------------------------------

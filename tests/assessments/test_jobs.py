@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Assessment, Event, Notification, State
 from assessments.notifications import notify_event
+from assessments.tasks import notify_event as notify_event_task
 from demo.drive import drive_to, end_notice
 from tests.helpers import api_client_for
 from yuxi_campaign.celery import app
@@ -189,3 +190,13 @@ def test_a_real_celery_worker_closes_a_notice(world):
             worker.kill()
             output, _ = worker.communicate()
     assert "close_due_notices" in output
+
+
+def test_queuing_a_task_without_a_broker_reaches_for_no_server(world, caplog):
+    """Without CELERY_BROKER_URL tasks run in process; queuing one must not make Celery look for an
+    AMQP server on localhost (and log a warning for every decision in `make run`)."""
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    event = Event.objects.get(assessment=a, action="submit")
+    with caplog.at_level("WARNING"):
+        notify_event_task.delay(event.pk)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("kombu")] == []

@@ -20,6 +20,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
 from . import rules
 from .models import Organisation, Role, TreeWriteLock, User
+from .selectors import subtree_filter
 
 LOCK_NAME = "org-tree"
 CODE_RE = re.compile(r"^\d{6,15}$")
@@ -146,9 +147,7 @@ def org_update(*, org: Organisation, name: str | None = None, is_active: bool | 
             org.is_active = True
             fields.append("is_active")
         else:
-            Organisation.objects.filter(tree_id=org.tree_id, lft__gt=org.lft, rght__lt=org.rght).update(
-                is_active=False
-            )
+            Organisation.objects.filter(**subtree_filter(org)).update(is_active=False)
             org.is_active = False
             fields.append("is_active")
     if fields:
@@ -177,9 +176,7 @@ def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
         if rules.LEVEL_DEPTH[attr.removesuffix("_id")] < rules.LEVEL_DEPTH[org.level]
     }
     if updates:
-        Organisation.objects.filter(tree_id=org.tree_id, lft__gte=org.lft, rght__lte=org.rght).update(
-            **updates
-        )
+        Organisation.objects.filter(**subtree_filter(org)).update(**updates)
     return Organisation.objects.get(pk=org.pk)
 
 
@@ -397,7 +394,3 @@ def official_save(
         user.save()
     return user, created
 
-
-def subtree_filter(org: Organisation, prefix: str = "") -> dict:
-    """Keyword filters selecting ``org`` and everything below it (one indexed range)."""
-    return {f"{prefix}tree_id": org.tree_id, f"{prefix}lft__gte": org.lft, f"{prefix}lft__lte": org.rght}

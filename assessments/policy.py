@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from orgs.models import Role
 
 from .labels import TARGET_LABELS, zh
-from .models import Stage, State, Target
+from .models import Objection, ObjectionStatus, Stage, State, Target
 
 
 class Relation(StrEnum):
@@ -177,12 +177,22 @@ def allowed_actions(user, assessment, *, now, has_pending_objection: bool = Fals
     for action, rule in RULES.items():
         if assessment.state not in rule.sources or not may_take(user, action, assessment):
             continue
-        if action == "close_notice" and (
-            assessment.notice_ends_at is None or now < assessment.notice_ends_at or has_pending_objection
-        ):
+        if action == "close_notice" and not notice_may_close(assessment, now, has_pending_objection):
             continue
         actions.append(action)
     return actions
+
+
+def notice_may_close(assessment, now, has_pending_objection: bool) -> bool:
+    """A notice closes once its period has ended and no objection waits for a decision."""
+    ended = assessment.notice_ends_at is not None and now >= assessment.notice_ends_at
+    return assessment.state == State.IN_NOTICE and ended and not has_pending_objection
+
+
+def notices_closable_q(now) -> Q:
+    """``notice_may_close`` as a filter on assessments (for the to-do and the periodic job)."""
+    pending = Objection.objects.filter(assessment=OuterRef("pk"), status=ObjectionStatus.PENDING)
+    return Q(state=State.IN_NOTICE, notice_ends_at__lte=now) & ~Exists(pending)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,17 +243,37 @@ def may_declare(user, org) -> bool:
     return user.is_campaign_admin or user.org_id in (org.pk, org.parent_id)
 
 
-def declaration_refusal(target: str, active_titles: Iterable[str]) -> str | None:
-    """Why a unit holding ``active_titles`` may not declare for ``target``, or None."""
+def declaration_refusal(
+    *, org, year: int, target: str, active_titles: Iterable[str], has_indicator_set: bool
+) -> tuple[str, str] | None:
+    """Why ``org`` may not declare for ``target`` in the round of ``year``, as (field, message), or
+    None. The to-do asks this before it offers a declaration, and the service before it makes one."""
     titles = set(active_titles)
+    if org.parent_id is None:
+        return "org", "市级单位不参加评估"
+    if not org.is_active:
+        return "org", f"单位“{org.name}”已停用，不能申报"
+    if not has_indicator_set:
+        return "round", f"{year} 年尚无该层级的指标体系，请先由管理员建立"
     if target == Target.DEMONSTRATION and Target.STANDARD not in titles:
-        return "只有持有有效“达标”称号的单位才能申报“示范”"
+        return "target", "只有持有有效“达标”称号的单位才能申报“示范”"
     if target in titles:
-        return f"该单位已持有有效的“{zh(TARGET_LABELS[target])}”称号，无需重复申报"
+        return "target", f"该单位已持有有效的“{zh(TARGET_LABELS[target])}”称号，无需重复申报"
     return None
 
 
-def declarable_targets(active_titles: Iterable[str], declared: Iterable[str]) -> list[str]:
-    """Targets a unit may still declare for in a round: not declared yet and not refused."""
+def declarable_targets(
+    *, org, year: int, active_titles: Iterable[str], declared: Iterable[str], has_indicator_set: bool
+) -> list[str]:
+    """Targets the unit may still declare for in the round of ``year``: not declared yet and not
+    refused by ``declaration_refusal``."""
     titles, done = set(active_titles), set(declared)
-    return [t for t in Target.values if t not in done and declaration_refusal(t, titles) is None]
+    return [
+        t
+        for t in Target.values
+        if t not in done
+        and declaration_refusal(
+            org=org, year=year, target=t, active_titles=titles, has_indicator_set=has_indicator_set
+        )
+        is None
+    ]

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import IndicatorSet
 from orgs.models import Role, User
 
 from . import policy, selectors
@@ -53,7 +54,7 @@ def todo_for(user: User) -> Todo:
         submitted=Count("id", filter=Q(state=State.SUBMITTED)),
         reviewed=Count("id", filter=Q(state=State.REVIEWED)),
         rechecked=Count("id", filter=Q(state=State.RECHECKED)),
-        notice_due=Count("id", filter=Q(state=State.IN_NOTICE, notice_ends_at__lte=timezone.now())),
+        notice_due=Count("id", filter=policy.notices_closable_q(timezone.now())),
         rectifying=Count("id", filter=Q(state=State.RECTIFYING)),
         overdue=Count("id", filter=Q(state=State.RECTIFYING, rectify_overdue_at__isnull=False)),
     )
@@ -108,9 +109,13 @@ def _operator_todo(todo: Todo, user: User, scope) -> Todo:
             urgent=bool(own["rectifying"]),
         )
     )
-    if todo.round is not None and user.org is not None and policy.may_declare(user, user.org):
-        declared = Assessment.objects.filter(org_id=user.org_id, round=todo.round).values_list(
-            "target", flat=True
+    org, round_ = user.org, todo.round
+    if round_ is not None and org is not None and policy.may_declare(user, org):
+        todo.declarable = policy.declarable_targets(
+            org=org,
+            year=round_.year,
+            active_titles=selectors.active_title_kinds(org.pk),
+            declared=Assessment.objects.filter(org=org, round=round_).values_list("target", flat=True),
+            has_indicator_set=IndicatorSet.objects.filter(level=org.level, year=round_.year).exists(),
         )
-        todo.declarable = policy.declarable_targets(selectors.active_title_kinds(user.org_id), declared)
     return todo

@@ -27,17 +27,17 @@ def assessment_declare(*, org: Organisation, round: Round, target: str, actor: U
         raise OutOfScope("未找到该单位，或不在您的权限范围内")
     if not policy.may_declare(actor, org):
         raise NotAllowed("只有本单位或其上级单位的干部可以申报")
-    if org.parent_id is None:
-        raise InvalidInput("市级单位不参加评估", fields={"org": ["市级单位不参加评估"]})
-    if not org.is_active:
-        raise InvalidInput(f"单位“{org.name}”已停用，不能申报", fields={"org": ["单位已停用"]})
     indicator_set = IndicatorSet.objects.filter(level=org.level, year=round.year).first()
-    if indicator_set is None:
-        raise InvalidInput(
-            f"{round.year} 年尚无该层级的指标体系，请先由管理员建立", fields={"round": ["没有指标体系"]}
-        )
-    if refusal := policy.declaration_refusal(target, active_title_kinds(org.pk)):
-        raise InvalidInput(refusal, fields={"target": [refusal]})
+    refusal = policy.declaration_refusal(
+        org=org,
+        year=round.year,
+        target=target,
+        active_titles=active_title_kinds(org.pk),
+        has_indicator_set=indicator_set is not None,
+    )
+    if refusal:
+        field, message = refusal
+        raise InvalidInput(message, fields={field: [message]})
     duplicate = WrongState(f"该单位已申报 {round.year} 年度的这一目标", code="duplicate")
     if Assessment.objects.filter(org=org, round=round, target=target).exists():
         raise duplicate

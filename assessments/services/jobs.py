@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from yuxi_campaign.core.errors import InvalidInput, WrongState
 
-from ..models import Assessment, ObjectionStatus, State
+from .. import policy
+from ..models import Assessment, State
 from ._base import lock_assessment, record_and_notify
 from .transitions import assessment_transition
 
@@ -16,9 +17,7 @@ from .transitions import assessment_transition
 def notices_close_due() -> list[int]:
     """Close every notice whose period has ended and that has no undecided objection."""
     due = list(
-        Assessment.objects.filter(state=State.IN_NOTICE, notice_ends_at__lte=timezone.now())
-        .exclude(objections__status=ObjectionStatus.PENDING)
-        .values_list("pk", flat=True)
+        Assessment.objects.filter(policy.notices_closable_q(timezone.now())).values_list("pk", flat=True)
     )
     closed = []
     for assessment_id in due:

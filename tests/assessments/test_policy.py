@@ -116,12 +116,65 @@ def test_a_unit_holding_the_standard_title_is_offered_the_model_title_not_the_st
     assert "申报示范称号" not in home and "申报达标称号" not in home
 
 
-def test_what_a_unit_may_declare_follows_its_titles_and_its_declarations():
-    assert policy.declarable_targets(set(), declared=[]) == [Target.STANDARD]
-    assert policy.declarable_targets({Target.STANDARD}, declared=[]) == [Target.DEMONSTRATION]
-    assert policy.declarable_targets({Target.STANDARD, Target.DEMONSTRATION}, declared=[]) == []
-    assert policy.declarable_targets(set(), declared=[Target.STANDARD]) == []
+def test_what_a_unit_may_declare_follows_its_titles_and_its_declarations(world):
+    def offered(org=world.tree.village, titles=(), declared=(), has_set=True):
+        return policy.declarable_targets(
+            org=org, year=2024, active_titles=set(titles), declared=declared, has_indicator_set=has_set
+        )
+
+    assert offered() == [Target.STANDARD]
+    assert offered(titles={Target.STANDARD}) == [Target.DEMONSTRATION]
+    assert offered(titles={Target.STANDARD, Target.DEMONSTRATION}) == []
+    assert offered(declared=[Target.STANDARD]) == []
+    assert offered(has_set=False) == []
+    assert offered(org=world.tree.city) == []
+
+
+def test_a_deactivated_unit_is_offered_no_declaration(world):
+    from orgs.services import org_update
+
+    org_update(org=world.tree.village, is_active=False)
+    home = login(world.operator).get("/").content.decode()
+    assert "申报达标称号" not in home and "申报示范称号" not in home
+
+
+def test_the_to_do_counts_an_ended_notice_only_when_the_leader_may_close_it(world):
+    """The to-do, the periodic job and allowed_actions share one rule: ended, and no objection
+    waiting for a decision."""
+    from django.utils import timezone
+
+    from assessments.selectors import assessment_get_for_user
+    from assessments.todo import todo_for
+    from demo.drive import end_notice
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    services.objection_submit(assessment_id=a.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1")
+    end_notice(a)
+
+    def due() -> int:
+        return next(i.count for i in todo_for(world.leader).items if i.key == "close")
+
+    assert due() == 0
     assert (
-        policy.declaration_refusal(Target.DEMONSTRATION, set())
-        == "只有持有有效“达标”称号的单位才能申报“示范”"
+        policy.allowed_actions(
+            world.leader,
+            assessment_get_for_user(world.leader, a.pk),
+            now=timezone.now(),
+            has_pending_objection=True,
+        )
+        == []
     )
+    assert services.notices_close_due() == []
+    objection = a.objections.get()
+    services.objection_decide(
+        objection_id=objection.pk, decision="dismissed", reason="经核实不属实", actor=world.leader
+    )
+    assert due() == 1
+    assert "close_notice" in policy.allowed_actions(
+        world.leader,
+        assessment_get_for_user(world.leader, a.pk),
+        now=timezone.now(),
+        has_pending_objection=False,
+    )
+    assert services.notices_close_due() == [a.pk]
+    assert due() == 0

@@ -7,7 +7,7 @@ the Chinese form through ``zh``."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 from orgs.models import Role
 
@@ -23,7 +23,7 @@ ACTION_LABELS = {
     "return": _("Return"),
     "review": _("Review"),
     "accept": _("Accept"),
-    "fail": _("Fail"),
+    "fail": pgettext_lazy("action", "Fail"),  # the outcome "Fail" reads differently in Chinese
     "recheck": _("Recheck"),
     "publish": _("Publish for notice"),
     "close_notice": _("Close the notice"),

@@ -107,6 +107,11 @@ class Outcome(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
 
+    @classmethod
+    def of(cls, final_score, threshold, veto_failed: bool) -> Outcome:
+        """Pass when the final score reaches the target's threshold and no veto item failed."""
+        return cls.PASS if final_score >= threshold and not veto_failed else cls.FAIL
+
 
 class Assessment(models.Model):
     """One unit, one round, one target; its three score sheets are rows of Score."""

@@ -31,6 +31,8 @@ def _message(event: Event) -> str:
         return f"{unit}公示期间收到一条异议，请处理"
     if event.action == "submit":
         return f"{unit}已提交自评，等待评审"
+    if event.action == "publish" and a.notice_ends_at:
+        return f"{unit}进入公示，公示期至 {timezone.localtime(a.notice_ends_at):%Y-%m-%d %H:%M}"
     if event.action == "close_notice":
         outcome = "已命名" if event.to_state == "named" else "公示未通过"
         return f"{unit}公示结束：{outcome}"

@@ -223,6 +223,11 @@ def may_decide_objection(user, assessment) -> bool:
     return holds(user, DECIDE_OBJECTION, assessment)
 
 
+def may_see_objections(user) -> bool:
+    """Whether the objections desk is for this user: those who may decide objections somewhere."""
+    return _official(user) and role_holds(user, DECIDE_OBJECTION.roles, DECIDE_OBJECTION.relation)
+
+
 # ---------------------------------------------------------------------------------------------
 # The campaign
 

@@ -393,4 +393,3 @@ def official_save(
     if changed:
         user.save()
     return user, created
-

@@ -3,6 +3,7 @@ bound to units, API clients logged in as them, and the nested-set invariants of 
 
 from __future__ import annotations
 
+from django.test import Client
 from rest_framework.test import APIClient
 
 from orgs.models import Organisation, User
@@ -63,6 +64,13 @@ def make_user(org: Organisation | None, role: str, username: str | None = None) 
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     return user
+
+
+def login(user: User) -> Client:
+    """A browser-like client logged in through the real login (session and CSRF as the pages)."""
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
 
 
 def api_client_for(user: User | None) -> APIClient:

@@ -17,7 +17,6 @@ from yuxi_campaign.core.schema import errors
 from .. import selectors, services
 from ..filters import AssessmentFilter
 from ..models import Assessment, Event, Round, Stage
-from ..services.evidence import SIGNATURES
 from .serializers import (
     AssessmentSerializer,
     BulkResultSerializer,
@@ -32,7 +31,7 @@ from .serializers import (
     TransitionSerializer,
 )
 
-EVIDENCE_TYPES = sorted({content_type for content_type, _magic in SIGNATURES.values()})
+EVIDENCE_TYPES = sorted({content_type for content_type, _magic in services.SIGNATURES.values()})
 
 
 class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -3,7 +3,14 @@ evidence, transitions, objections, titles, jobs, campaign). Callers import from 
 
 from .campaign import campaign_install_default, round_update
 from .declaration import assessment_declare
-from .evidence import evidence_add, evidence_cleanup, evidence_delete, missing_evidence
+from .evidence import (
+    SIGNATURES,
+    evidence_add,
+    evidence_cleanup,
+    evidence_delete,
+    lacking_evidence,
+    missing_evidence,
+)
 from .jobs import notices_close_due, rectifications_flag_overdue
 from .objections import objection_decide, objection_submit
 from .sheets import GAP_SHARE, missing_scores, scores_save
@@ -11,6 +18,7 @@ from .transitions import BulkResult, assessment_bulk_transition, assessment_tran
 
 __all__ = [
     "GAP_SHARE",
+    "SIGNATURES",
     "BulkResult",
     "assessment_bulk_transition",
     "assessment_declare",
@@ -19,6 +27,7 @@ __all__ = [
     "evidence_add",
     "evidence_cleanup",
     "evidence_delete",
+    "lacking_evidence",
     "missing_evidence",
     "missing_scores",
     "notices_close_due",

@@ -17,7 +17,7 @@ DEMONSTRATION_PACE = {2022: 10, 2023: 10, 2024: 10}
 CAMPAIGN_NAME = "玉溪市“四级联创”（2022—2024年）"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_install_default() -> Campaign:
     """The 2022–2024 campaign, its pace targets and one round per year; idempotent."""
     campaign, _ = Campaign.objects.get_or_create(
@@ -52,7 +52,7 @@ ROUND_FIELDS = (
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A002 - the domain word
     if not policy.may_manage_campaign(actor):
         raise NotAllowed("只有组织部管理员可以修改评估轮次")

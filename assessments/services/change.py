@@ -22,7 +22,8 @@ class Change:
     fields: list[str] = field(default_factory=list)  # further columns the hook set
     title: Title | None = None
     data: dict = field(default_factory=dict)
-    follow_up: list[str] = field(default_factory=list)  # events recorded after the transition's own
+    # Events recorded after the transition's own: (action, data), with the transition's title.
+    follow_up: list[tuple[str, dict]] = field(default_factory=list)
 
 
 Hook = Callable[[Assessment, Change], None]

@@ -16,7 +16,7 @@ from ..selectors import active_title_kinds
 from ._base import record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_declare(*, org: Organisation, round: Round, target: str, actor: User) -> Assessment:  # noqa: A002
     """Declare a unit for a round and target: the unit's own officials or its parent's."""
     if target not in Target.values:

@@ -58,7 +58,7 @@ def evidence_add(*, assessment_id: int, indicator_id, upload, actor: User) -> Ev
     generated name; if the transaction fails it is removed again."""
     written: list[Path] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             return _evidence_add(assessment_id, indicator_id, upload, actor, written)
     except BaseException:
         for path in written:
@@ -123,7 +123,7 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path
     return evidence
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
     assessment = _lock_for_evidence(assessment_id, actor, "删除")
     try:
@@ -153,11 +153,17 @@ def _lock_for_evidence(assessment_id, actor: User, verb: str) -> Assessment:
     return assessment
 
 
+def lacking_evidence(indicators, with_files: set[int]) -> list:
+    """Of ``indicators`` (those that apply to the unit), the ones that need a file and have none."""
+    return [i for i in indicators if i.evidence_required and i.pk not in with_files]
+
+
 def missing_evidence(assessment: Assessment) -> list[str]:
     """Codes of the applicable indicators that need a file and have none."""
     have = set(Evidence.objects.filter(assessment=assessment).values_list("indicator_id", flat=True))
-    indicators = applicable(assessment, sheet_indicators(assessment))
-    return sorted(i.code for i in indicators if i.evidence_required and i.pk not in have)
+    return sorted(
+        i.code for i in lacking_evidence(applicable(assessment, sheet_indicators(assessment)), have)
+    )
 
 
 def evidence_cleanup() -> int:

@@ -36,7 +36,7 @@ def rectifications_flag_overdue() -> list[int]:
     for assessment_id in Assessment.objects.filter(
         state=State.RECTIFYING, rectify_deadline__lt=today, rectify_overdue_at__isnull=True
     ).values_list("pk", flat=True):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             a = lock_assessment(assessment_id, None)
             if a.state != State.RECTIFYING or a.rectify_overdue_at is not None:
                 continue

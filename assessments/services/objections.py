@@ -19,7 +19,7 @@ MIN_OBJECTION = 5
 MAX_CONTACT = 100
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_submit(
     *, assessment_id: int, content: str, contact: str = "", ip_address: str | None
 ) -> Objection:
@@ -52,7 +52,7 @@ def objection_submit(
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_decide(*, objection_id: int, decision: str, reason: str, actor: User) -> Objection:
     """The parent's leader upholds or dismisses an objection, with a reason."""
     try:

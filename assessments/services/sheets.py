@@ -47,7 +47,7 @@ def applicable(assessment: Assessment, indicators: dict[int, Indicator]) -> list
     return [i for i in indicators.values() if applies(i.applies_to, assessment.org.area_type)]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scores_save(*, assessment_id: int, stage: str, actor: User, version, rows: list[dict]) -> Assessment:
     """Save some or all rows of one sheet. All or nothing: any bad row saves nothing."""
     if stage not in Stage.values:
@@ -221,8 +221,7 @@ def _recompute(assessment: Assessment, indicators: dict[int, Indicator]) -> None
     if assessment.final_score is None:
         assessment.outcome = ""
     else:
-        passed = assessment.final_score >= assessment.threshold and not assessment.veto_failed
-        assessment.outcome = Outcome.PASS if passed else Outcome.FAIL
+        assessment.outcome = Outcome.of(assessment.final_score, assessment.threshold, assessment.veto_failed)
 
 
 def require_complete(assessment: Assessment, stage: str, message: str) -> None:

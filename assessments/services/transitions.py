@@ -72,7 +72,7 @@ def _close_notice(a: Assessment, change: Change) -> None:
         a.outcome = Outcome.FAIL
     else:
         change.title = titles.title_grant(a, change)
-        change.follow_up.append("title_grant")
+        change.follow_up.append(("title_grant", {"kind": change.title.kind}))
     change.data.update(title=change.title.kind if change.title else None, automatic=change.actor is None)
 
 
@@ -109,14 +109,14 @@ def _deadline(value) -> dt.date:
             raise InvalidInput(
                 "整改期限格式应为 YYYY-MM-DD", fields={"deadline": ["日期格式应为 YYYY-MM-DD"]}
             ) from None
-    if not isinstance(value, dt.date):
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InvalidInput("“限期整改”需要填写整改期限", fields={"deadline": ["请填写整改期限"]})
     if value <= timezone.localdate():
         raise InvalidInput("整改期限应晚于今天", fields={"deadline": ["整改期限应晚于今天"]})
     return value
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assessment_transition(
     *, assessment_id: int, action: str, actor: User | None, reason: str = "", deadline=None
 ) -> Assessment:
@@ -150,8 +150,8 @@ def assessment_transition(
         title=change.title,
         data=change.data,
     )
-    for follow_up in change.follow_up:
-        record(a, follow_up, actor, title=change.title, to_state=a.state, data={"kind": change.title.kind})
+    for follow_up, data in change.follow_up:
+        record(a, follow_up, actor, title=change.title, to_state=a.state, data=data)
     return a
 
 

@@ -17,7 +17,7 @@ from yuxi_campaign.core.errors import DomainError, OutOfScope
 from .. import policy, selectors, services
 from ..labels import ACTION_LABELS, STATE_LABELS
 from ..models import Round
-from .common import get_assessment_for_user
+from .common import get_assessment_for_user, next_url
 
 
 @login_required
@@ -70,7 +70,7 @@ def bulk_transition(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if action not in policy.RULES or not ids:
         messages.error(request, _("Choose an action and at least one row."))
-        return redirect(request.POST.get("next") or "assessment_list")
+        return redirect(next_url(request, "assessment_list"))
     outcomes = services.assessment_bulk_transition(
         ids=ids,
         action=action,
@@ -96,7 +96,7 @@ def bulk_transition(request):
         {
             "results": results,
             "action_label": ACTION_LABELS[action],
-            "next": request.POST.get("next") or "/assessments/",
+            "next": next_url(request, "assessment_list"),
             "ok": sum(r["ok"] for r in results),
         },
     )
@@ -119,4 +119,4 @@ def objection_decide(request, oid):
         messages.success(request, _("Objection decided."))
     except DomainError as exc:
         messages.error(request, exc.detail)
-    return redirect(request.POST.get("next") or "objection_list")
+    return redirect(next_url(request, "objection_list"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from yuxi_campaign.core.errors import OutOfScope
@@ -18,3 +20,14 @@ def get_assessment_for_user(user, pk) -> Assessment:
         return selectors.assessment_get_for_user(user, pk)
     except OutOfScope:
         raise Http404(_("Not found, or outside your scope")) from None
+
+
+def next_url(request, default: str) -> str:
+    """Where a form asks to go back to (``next``), if it is a page of this site; else ``default``
+    (a URL name)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)

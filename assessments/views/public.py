@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from yuxi_campaign.core.api import decimal_str
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope, WrongState
 
 from .. import selectors, services
@@ -44,7 +43,7 @@ def _row(a: Assessment) -> dict:
         "path": selectors.notice_path(a),
         "year": a.round.year,
         "target_label": Target(a.target).label,
-        "final_score": decimal_str(a.final_score),
+        "final_score": a.final_score,  # a stored decimal: two places, as the API writes it
         "notice_ends_at": a.notice_ends_at,
     }
 

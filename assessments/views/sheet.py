@@ -140,8 +140,7 @@ def assessment_sheet(request, pk, stage):
     evidence = (
         list(Evidence.objects.filter(assessment=a).select_related("indicator")) if stage == Stage.SELF else []
     )
-    with_files = {e.indicator_id for e in evidence}
-    missing_evidence = [i for i in applicable if i.evidence_required and i.pk not in with_files]
+    missing_evidence = services.lacking_evidence(applicable, {e.indicator_id for e in evidence})
     return render(
         request,
         "assessments/sheet.html",

@@ -102,9 +102,9 @@ def unit_scores(*, code: str, year: int, plan: SheetPlan) -> UnitScores:
             vetoes.append(None)
     review_total = _total(review_halves, plan.factor)
     veto_failed = False in vetoes
-    passed = review_total >= plan.threshold and not veto_failed
+    outcome = Outcome.of(review_total, plan.threshold, veto_failed)
     draw = rng.random()
-    if passed:
+    if outcome == Outcome.PASS:
         state = State.REVIEWED if draw < 0.25 else State.ACCEPTED if draw < 0.6 else State.NAMED
     else:
         state = State.REVIEWED if draw < 0.5 else State.FAILED
@@ -115,7 +115,7 @@ def unit_scores(*, code: str, year: int, plan: SheetPlan) -> UnitScores:
         self_total=_total(self_halves, plan.factor),
         review_total=review_total,
         veto_failed=veto_failed,
-        outcome=Outcome.PASS if passed else Outcome.FAIL,
+        outcome=outcome,
         state=state,
     )
 

@@ -9,8 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from assessments.models import Evidence, State
 from demo.drive import drive_to, rows_at, save_sheet, sheet_rows
-from tests.assessments.test_pages import login
-from tests.helpers import api_client_for
+from tests.helpers import api_client_for, login
 from tests.openapi import CHECKS, schema
 
 LISTS = [

@@ -6,21 +6,15 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Assessment, Evidence, Objection, Round, Score, State
 from demo.drive import PDF, drive_to, sheet_rows
 from indicators.models import IndicatorSet
 from orgs.models import Organisation
-from tests.helpers import PASSWORD, tree_rows
-
-
-def login(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tests.helpers import login, tree_rows
 
 
 def form_from(rows, version, do="save"):
@@ -289,3 +283,21 @@ def test_the_assessment_page_costs_the_same_queries_with_more_history(world):
     before = _queries(client, f"/assessments/{a.pk}/")
     a = drive_to(a, State.NAMED, cast=world.cast)
     assert _queries(client, f"/assessments/{a.pk}/") == before
+
+
+def test_a_form_cannot_send_the_official_to_another_site(world):
+    """``next`` on the bulk and objection forms only leads back to this site's pages."""
+    client = login(world.leader)
+    bad = client.post("/assessments/bulk/", {"action": "accept", "next": "https://evil.example/phish"})
+    assert bad.status_code == 302 and bad["Location"] == "/assessments/"
+    good = client.post("/assessments/bulk/", {"action": "accept", "next": "/assessments/?state=reviewed"})
+    assert good["Location"] == "/assessments/?state=reviewed"
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    objection = services.objection_submit(
+        assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.1"
+    )
+    decided = client.post(
+        f"/objections/{objection.pk}/decide/",
+        {"decision": "dismissed", "reason": "经核实不属实", "next": "//evil.example/"},
+    )
+    assert decided["Location"] == "/objections/"

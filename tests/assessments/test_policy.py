@@ -1,13 +1,11 @@
 """The transition table of policy.RULES is SPEC §3; the relations that lists filter on in SQL are
 the ones the checks apply in Python; the to-do and the declaration service ask the same rule."""
 
-from django.test import Client
-
 from assessments import policy, services
 from assessments.models import Assessment, Round, State, Target
 from assessments.policy import Relation
 from demo.drive import drive_to
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, login
 
 # SPEC §3, as written there: action | from | to | who | what it needs besides the state.
 SPEC_TRANSITIONS = """
@@ -86,12 +84,6 @@ def test_a_county_is_rechecked_by_the_city_that_reviews_it(world):
     county = world.declare(org=world.tree.county, actor=world.admin)
     county = Assessment.objects.select_related("org__parent").get(pk=county.pk)
     assert policy.recheck_org_id(county) == world.tree.city.pk
-
-
-def login(user) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_unit_holding_the_standard_title_is_offered_the_model_title_not_the_standard_one(world):
@@ -178,3 +170,20 @@ def test_the_to_do_counts_an_ended_notice_only_when_the_leader_may_close_it(worl
     )
     assert services.notices_close_due() == [a.pk]
     assert due() == 0
+
+
+def test_the_objections_desk_is_in_the_menu_of_those_who_decide_objections(world):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    shown = {
+        user.username: 'href="/objections/"' in login(user).get("/").content.decode()
+        for user in (world.operator, world.reviewer, world.leader, world.admin, root)
+    }
+    assert shown == {
+        world.operator.username: False,
+        world.reviewer.username: False,
+        world.leader.username: True,
+        world.admin.username: True,
+        "root": True,
+    }

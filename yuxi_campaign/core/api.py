@@ -111,11 +111,6 @@ def exception_handler(exc, context):
     return response
 
 
-def decimal_str(value, places: int = 2) -> str | None:
-    """Decimals go out as strings, as DRF's DecimalField does (and the schema says)."""
-    return None if value is None else f"{value:.{places}f}"
-
-
 def not_found(request, exception=None):
     """404 for URLs no view matched: JSON under /api/, Django's page elsewhere."""
     from django.http import JsonResponse

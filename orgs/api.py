@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from yuxi_campaign.core.api import TextField
 from yuxi_campaign.core.errors import NotAllowed
 from yuxi_campaign.core.schema import errors
 
@@ -47,14 +48,14 @@ class OrgDetailSerializer(OrgSerializer):
 
 class OrgCreateSerializer(serializers.Serializer):
     parent = serializers.IntegerField()
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=100)
-    kind = serializers.CharField(max_length=10)
+    code = TextField(max_length=20)
+    name = TextField(max_length=100)
+    kind = TextField(max_length=10)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
 
 
 class OrgUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
+    name = TextField(max_length=100, required=False)
     is_active = serializers.BooleanField(required=False)
     parent = serializers.IntegerField(
         required=False, help_text="move the unit under another parent of the same level"

@@ -1,7 +1,8 @@
 """Schemathesis walks the OpenAPI schema and sends generated requests, valid and invalid, to
-every read endpoint. Every answer must be what the schema says (``tests.openapi.CHECKS``): no
-server error, a documented status code and content type, and a body that matches the documented
-schema (the paginated object for a list, the error body for a refusal)."""
+every endpoint, reads and writes. Every answer must be what the schema says
+(``tests.openapi.CHECKS``): no server error, a documented status code and content type, a body
+that matches the documented schema (the paginated object for a list, the error body for a
+refusal), and no request the schema rules out accepted."""
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,4 +31,13 @@ def token(db, keep_test_connection):
 @reads.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_read_endpoints_answer_as_documented(case, token):
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
+writes = schema.exclude(method=["GET", "HEAD", "OPTIONS"])
+
+
+@writes.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def test_write_endpoints_answer_as_documented(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)

@@ -157,6 +157,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (the evidence upload declares multipart itself); HTML forms
+    # are still accepted, as a courtesy, not as part of the contract.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "AssessmentActionEnum": "assessments.policy.ACTIONS",
         "TargetEnum": "assessments.models.Target",

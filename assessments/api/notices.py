@@ -3,6 +3,8 @@ The public page counts its objections with the same throttle."""
 
 from __future__ import annotations
 
+import ipaddress
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -31,9 +33,13 @@ class ObjectionThrottle(ScopedRateThrottle):
 
 
 def client_ip(request) -> str | None:
-    """The caller's address as the throttle sees it (X-Forwarded-For only from trusted proxies)."""
-    ident = ObjectionThrottle().get_ident(request)
-    return ident.split(",")[-1].strip() or None
+    """The caller's address as the throttle sees it (X-Forwarded-For only from trusted proxies),
+    or None when the server was given none that is an address."""
+    ident = (ObjectionThrottle().get_ident(request) or "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(ident))
+    except ValueError:
+        return None
 
 
 class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orgs.models import Level
-from yuxi_campaign.core.api import BlankAsNullChoiceField, UtcDateTimeField, WholeNumberField
+from yuxi_campaign.core.api import BlankAsNullChoiceField, TextField, UtcDateTimeField, WholeNumberField
 
 from .. import policy, selectors
 from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
@@ -75,7 +75,7 @@ class ScoreSerializer(serializers.Serializer):
 class ScoreInSerializer(serializers.Serializer):
     indicator = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=5, decimal_places=1)
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = TextField(required=False, allow_blank=True)
     veto_passed = serializers.BooleanField(required=False, allow_null=True)
 
 
@@ -114,7 +114,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=policy.ACTIONS)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    reason = TextField(required=False, allow_blank=True, max_length=1000)
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
@@ -187,8 +187,8 @@ class ObjectionSerializer(serializers.Serializer):
 
 
 class ObjectionInSerializer(serializers.Serializer):
-    content = serializers.CharField(max_length=2000)
-    contact = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    content = TextField(max_length=2000)
+    contact = TextField(max_length=100, required=False, allow_blank=True)
 
 
 class ObjectionReceivedSerializer(serializers.Serializer):
@@ -198,7 +198,7 @@ class ObjectionReceivedSerializer(serializers.Serializer):
 
 class ObjectionDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["upheld", "dismissed"])
-    reason = serializers.CharField(max_length=1000)
+    reason = TextField(max_length=1000)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.authtoken.models import Token
 
-from assessments.models import Evidence, State
+from assessments.models import Assessment, Evidence, State
 from demo.drive import drive_to, rows_at, save_sheet, sheet_rows
 from tests.helpers import api_client_for, login
 from tests.openapi import CHECKS, schema
@@ -196,3 +196,26 @@ def test_the_units_page_searches_by_name_or_code_through_the_same_filter(world):
     assert world.tree.village.name in page and world.tree.sibling_village.name in page
     assert f'<span class="row-title">{world.tree.township.name}</span>' not in page
     assert client.get("/units/", {"level": "planet"}).status_code == 200
+
+
+def test_text_inputs_refuse_numbers_and_nothing_changes(world):
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    response = api_client_for(world.leader).post(
+        f"/api/v1/assessments/{a.pk}/transitions/", {"action": "return", "reason": 0}, format="json"
+    )
+    assert response.status_code == 400 and "reason" in response.json()
+    assert Assessment.objects.get(pk=a.pk).state == State.SUBMITTED
+
+
+def test_an_objection_from_a_server_that_gives_no_address_is_kept_without_one(world):
+    from django.test import Client
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    client = Client(REMOTE_ADDR=None)  # as a WSGI server that passes no address
+    response = client.post(
+        f"/api/v1/notices/{a.pk}/objections/",
+        {"content": "公示材料与实际不符"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert a.objections.get().ip_address is None

@@ -119,3 +119,14 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "未找到该地址"}, status=404, json_dumps_params={"ensure_ascii": False})
     return page_not_found(request, exception)
+
+
+class TextField(serializers.CharField):
+    """Input text: a JSON number or boolean is refused (400), not quietly turned into text."""
+
+    default_error_messages = {"invalid": "应为文字"}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install install-dev migrate seed clean worker beat messages
+.PHONY: run test lint fmt bench install install-dev migrate seed clean worker beat broker messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,10 +56,14 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
-worker: install
+# A worker or beat needs a broker; without one, tasks run in process and `make run` runs the jobs.
+broker:
+	@test -n "$$CELERY_BROKER_URL" || { echo "set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) first"; exit 1; }
+
+worker: broker install
 	$(BIN)/celery -A yuxi_campaign worker --loglevel INFO
 
-beat: install
+beat: broker install
 	$(BIN)/celery -A yuxi_campaign beat --loglevel INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:

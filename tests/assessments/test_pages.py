@@ -301,3 +301,11 @@ def test_a_form_cannot_send_the_official_to_another_site(world):
         {"decision": "dismissed", "reason": "经核实不属实", "next": "//evil.example/"},
     )
     assert decided["Location"] == "/objections/"
+
+
+def test_the_objections_pager_keeps_the_status_filter(world):
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    for n in range(26):  # one more than a page holds
+        services.objection_submit(assessment_id=a.pk, content=f"第{n}条异议：材料与实际不符", ip_address=None)
+    page = login(world.leader).get("/objections/?status=pending").content.decode()
+    assert "?status=pending&amp;page=2" in page

@@ -403,6 +403,8 @@ def test_the_login_works_with_the_keyboard_alone(live_server, transactional_db, 
 
     # The username field has the focus when the page opens; type, Tab, type, Enter.
     page.reload()
+    # autofocus is applied once the page has settled, which a loaded machine may take a moment for
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     assert focused() == "id_username"
     page.keyboard.type(operator.username)
     assert tab() == ["id_password"]

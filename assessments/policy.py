@@ -94,12 +94,22 @@ class Permission:
     roles: frozenset[str]
 
 
-# Score sheets: who fills each one, and in which state it is open.
-SHEETS: dict[str, tuple[Permission, str]] = {
-    Stage.SELF: (Permission(Relation.OWN, OPERATOR), State.DRAFT),
-    Stage.REVIEW: (Permission(Relation.PARENT, REVIEWERS), State.SUBMITTED),
-    Stage.RECHECK: (Permission(Relation.RECHECK, REVIEWERS), State.ACCEPTED),
+@dataclass(frozen=True)
+class Sheet:
+    """A score sheet: who fills it, the state in which it is open, and the action that hands it on
+    (taken from the sheet's own page, so the assessment page does not offer it again)."""
+
+    permission: Permission
+    open_state: str
+    finish: str
+
+
+SHEETS: dict[str, Sheet] = {
+    Stage.SELF: Sheet(Permission(Relation.OWN, OPERATOR), State.DRAFT, "submit"),
+    Stage.REVIEW: Sheet(Permission(Relation.PARENT, REVIEWERS), State.SUBMITTED, "review"),
+    Stage.RECHECK: Sheet(Permission(Relation.RECHECK, REVIEWERS), State.ACCEPTED, "recheck"),
 }
+SHEET_ACTIONS = frozenset(sheet.finish for sheet in SHEETS.values())
 # Objections raised during the public notice: the parent's leaders uphold or dismiss them.
 DECIDE_OBJECTION = Permission(Relation.PARENT, LEADER)
 
@@ -202,16 +212,20 @@ def notices_closable_q(now) -> Q:
 def may_score(user, stage: str, assessment) -> bool:
     if stage != Stage.SELF and user.org_id == assessment.org_id:
         return False  # nobody scores the own unit's review or recheck sheet
-    return holds(user, SHEETS[stage][0], assessment)
+    return holds(user, SHEETS[stage].permission, assessment)
 
 
 def sheet_open_state(stage: str) -> str:
-    return SHEETS[stage][1]
+    return SHEETS[stage].open_state
 
 
 def open_sheets(user, assessment) -> list[str]:
     """The sheets the user may fill in now."""
-    return [s for s in Stage.values if may_score(user, s, assessment) and assessment.state == SHEETS[s][1]]
+    return [
+        stage
+        for stage in Stage.values
+        if may_score(user, stage, assessment) and assessment.state == sheet_open_state(stage)
+    ]
 
 
 def may_handle_evidence(user, assessment) -> bool:

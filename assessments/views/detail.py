@@ -43,7 +43,7 @@ def assessment_detail(request, pk):
             "actions": [
                 (name, policy.RULES[name], ACTION_LABELS[name])
                 for name in actions
-                if name not in ("submit", "review", "recheck")
+                if name not in policy.SHEET_ACTIONS
             ],
             "sheet_actions": sheets,
             "events": events,

@@ -18,7 +18,7 @@ from yuxi_campaign.core.filters import applied
 from .. import policy, selectors
 from ..filters import AssessmentPageFilter, ObjectionFilter
 from ..labels import ACTION_LABELS
-from ..models import Notification, ObjectionStatus, Round, State
+from ..models import Notification, Round, State
 from ..todo import todo_for
 from .common import PAGE_SIZE
 
@@ -84,7 +84,6 @@ def unit_list(request):
 def objection_list(request):
     qs = selectors.objections_for_user(request.user).order_by("status", "-created_at")
     filterset = ObjectionFilter(request.GET, queryset=qs)
+    query = urlencode(applied(filterset))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    status = request.GET.get("status", "")
-    query = urlencode({"status": status}) if status in ObjectionStatus.values else ""
     return render(request, "assessments/objections.html", {"page": page, "query": query})

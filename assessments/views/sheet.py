@@ -36,9 +36,6 @@ def sheet_context(a: Assessment):
     return dimensions, applicable, factor, scores
 
 
-FINISH = {Stage.SELF: "submit", Stage.REVIEW: "review", Stage.RECHECK: "recheck"}
-
-
 def _rows_from_post(post, applicable: list[Indicator]) -> tuple[list[dict], list[Indicator]]:
     rows, order = [], []
     for i in applicable:
@@ -83,7 +80,8 @@ def assessment_sheet(request, pk, stage):
                     assessment_id=a.pk, stage=stage, actor=request.user, version=version, rows=rows
                 )
             if finish:
-                services.assessment_transition(assessment_id=a.pk, action=FINISH[stage], actor=request.user)
+                finish_action = policy.SHEETS[stage].finish
+                services.assessment_transition(assessment_id=a.pk, action=finish_action, actor=request.user)
                 messages.success(request, _("Saved and handed on."))
                 return redirect("assessment_detail", pk=a.pk)
             messages.success(request, _("Draft saved."))
@@ -155,7 +153,7 @@ def assessment_sheet(request, pk, stage):
             "evidence": evidence,
             "evidence_indicators": applicable,
             "missing_evidence": missing_evidence,
-            "finish_label": ACTION_LABELS[FINISH[stage]],
+            "finish_label": ACTION_LABELS[policy.SHEETS[stage].finish],
             "open": a.state == policy.sheet_open_state(stage),
         },
         status=status,

@@ -32,7 +32,19 @@ def test_database_urls_are_understood():
         "db.local",
         "5433",
     )
-    assert pg["OPTIONS"] == {"pool": True, "sslmode": "require"} and pg["CONN_MAX_AGE"] == 0
+    assert pg["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 8, "timeout": 10}, "sslmode": "require"}
+    assert pg["CONN_MAX_AGE"] == 0
+
+
+def test_postgres_is_pooled_by_default_and_bounded():
+    """Each process holds at most DB_POOL_SIZE connections, whatever its threads do; without the
+    pool no connection outlives its request."""
+    pooled = parse_database_url("postgres://app@db/campaign", base_dir="/srv", pool_size=3, pool_timeout=5)
+    assert pooled["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 3, "timeout": 5}
+    plain = parse_database_url("postgres://app@db/campaign?pool=false", base_dir="/srv")
+    assert "pool" not in plain["OPTIONS"] and plain["CONN_MAX_AGE"] == 0
+    with pytest.raises(ConfigError, match="DB_POOL_SIZE"):
+        parse_database_url("postgres://app@db/campaign", base_dir="/srv", pool_size=0)
     lite = parse_database_url("sqlite:///db.sqlite3", base_dir="/srv")
     assert lite["NAME"] == "/srv/db.sqlite3" and lite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 

@@ -46,8 +46,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
-def parse_database_url(url: str, *, base_dir: str) -> dict:
-    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
+def parse_database_url(url: str, *, base_dir: str, pool_size: int = 8, pool_timeout: int = 10) -> dict:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry.
+
+    PostgreSQL goes through psycopg's pool unless ``?pool=false``: each process holds at most
+    ``pool_size`` connections (one idle), whatever its threads do, so neither runserver (a thread
+    per request) nor gunicorn's workers can exhaust ``max_connections``; a request that finds the
+    pool busy for ``pool_timeout`` seconds gets a 503. Without the pool, connections are not kept
+    between requests (CONN_MAX_AGE 0): a thread's connection closes when its request ends.
+    """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
@@ -75,10 +82,12 @@ def parse_database_url(url: str, *, base_dir: str) -> dict:
         if not name:
             raise ConfigError(f"DATABASE_URL={url!r} names no database")
         options = dict(parse_qsl(parts.query))
-        pool = options.pop("pool", "false").lower() in {"1", "true", "yes", "on"}
+        pool = options.pop("pool", "true").lower() not in {"0", "false", "no", "off"}
         db_options: dict = dict(options)
+        if pool and pool_size < 1:
+            raise ConfigError(f"DB_POOL_SIZE={pool_size}: the pool needs at least one connection")
         if pool:
-            db_options["pool"] = True
+            db_options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": pool_timeout}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -86,8 +95,7 @@ def parse_database_url(url: str, *, base_dir: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 0 if pool else 60,
-            "CONN_HEALTH_CHECKS": not pool,
+            "CONN_MAX_AGE": 0,
             "OPTIONS": db_options,
         }
     raise ConfigError(f"DATABASE_URL={url!r}: only sqlite:/// and postgres:// are supported")

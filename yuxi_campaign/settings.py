@@ -80,7 +80,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": parse_database_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=str(BASE_DIR)),
+    "default": parse_database_url(
+        env_str("DATABASE_URL", "sqlite:///db.sqlite3"),
+        base_dir=str(BASE_DIR),
+        pool_size=env_int("DB_POOL_SIZE", 8),
+        pool_timeout=env_int("DB_POOL_TIMEOUT", 10),
+    ),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a file, not shared-cache memory, so threaded race tests see real SQLite locking.

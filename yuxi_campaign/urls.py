@@ -43,3 +43,4 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 handler404 = "yuxi_campaign.core.api.not_found"
+handler500 = "yuxi_campaign.core.failures.server_error"

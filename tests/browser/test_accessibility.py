@@ -138,3 +138,21 @@ def test_every_page_passes_axe(live_server, transactional_db, scenes, world, new
 def test_every_page_passes_axe_in_english(live_server, transactional_db, scenes, world, new_page, login):
     cache.clear()
     assert check_every_page(live_server.url, world, scenes, new_page, login, PHONE, "en") == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_failure_pages_pass_axe(live_server, transactional_db, new_page, viewport):
+    """The 503 page (database gone) and the 500 page (a bug), as a visitor sees them."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    page = new_page(viewport)
+    problems: list[str] = []
+    for name, failure, status in [("503", OperationalError("gone"), 503), ("500", ValueError("bug"), 500)]:
+        with mock.patch.object(BaseDatabaseWrapper, "_cursor", side_effect=failure):
+            response = page.goto(live_server.url + "/notices/")
+            assert response.status == status
+        problems += violations(page, name)
+    assert problems == []

@@ -1,0 +1,56 @@
+"""What a caller sees when the server itself fails: the database gone (503 with Retry-After, so
+clients and proxies try again), or a bug (500). JSON under /api/, a plain page elsewhere; neither
+shows a traceback, a host name or a query. The pages are rendered without the request context:
+its processors read the session and the menu from the database that may be the thing that failed.
+With DEBUG on, Django shows its debug page before these handlers are reached."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = "数据库暂时无法连接，请稍后再试"
+FAILED = "服务器内部错误，已记录，请稍后再试或联系管理员"
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Lost, refused, overloaded or locked: the database cannot answer now, but may soon."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _answer(request, status: int, detail: str, template: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        html = loader.render_to_string(
+            template,
+            {
+                "LANGUAGE_CODE": translation.get_language(),
+                "retry_after": RETRY_AFTER_SECONDS,
+                "path": request.path,
+            },
+        )
+        response = HttpResponse(html, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request, *args, **kwargs) -> HttpResponse:
+    """handler500: Django calls it inside the ``except`` block, so the failure is at hand."""
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        logger.error("database unavailable: %s", type(exc).__name__)
+        return _answer(request, 503, UNAVAILABLE, "503.html")
+    return _answer(request, 500, FAILED, "500.html")

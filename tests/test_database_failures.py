@@ -137,3 +137,13 @@ def test_a_burst_of_requests_stays_within_the_connection_pool():
     observer.join()
     assert statuses == [200] * (threads * 5)
     assert 1 <= peak[0] <= size
+
+
+@pytest.mark.django_db
+def test_the_failure_page_still_answers_when_its_own_template_cannot_render(database_down):
+    with mock.patch(
+        "yuxi_campaign.core.failures.loader.render_to_string", side_effect=ValueError("no manifest")
+    ):
+        response = Client(raise_request_exception=False).get("/notices/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "数据库暂时无法连接" in response.content.decode()

@@ -32,14 +32,14 @@ def _answer(request, status: int, detail: str, template: str) -> HttpResponse:
             {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        html = loader.render_to_string(
-            template,
-            {
-                "LANGUAGE_CODE": translation.get_language(),
-                "retry_after": RETRY_AFTER_SECONDS,
-                "path": request.path,
-            },
-        )
+        context = {"LANGUAGE_CODE": translation.get_language(), "retry_after": RETRY_AFTER_SECONDS}
+        try:
+            html = loader.render_to_string(template, {**context, "path": request.path})
+        except Exception:  # noqa: BLE001 - the failure page must not fail in turn (no static manifest...)
+            logger.exception("the %s page could not be rendered", status)
+            html = (
+                f'<!doctype html><html lang="zh-hans"><title>{status}</title><main><h1>{detail}</h1></main>'
+            )
         response = HttpResponse(html, status=status)
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

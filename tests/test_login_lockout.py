@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -15,13 +14,6 @@ from rest_framework.authtoken.models import Token
 from tests.helpers import PASSWORD
 
 LOCKED = "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试或联系管理员解锁"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the token endpoint's throttle counts per address in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and the organisation department (admin). The unit objected to, the parent's revi
 recheck unit's leader see the objection without them (the API keeps the field, as null)."""
 
 import pytest
-from django.core.cache import cache
 
 from assessments import policy
 from assessments.models import Objection, State
@@ -17,7 +16,6 @@ SEES |= {"county_leader": False}
 
 @pytest.fixture
 def objected(world):
-    cache.clear()  # the objection throttle counts per address in the cache
     a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     response = api_client_for(None).post(
         f"/api/v1/notices/{a.pk}/objections/",
@@ -26,8 +24,7 @@ def objected(world):
         REMOTE_ADDR="10.3.3.3",
     )
     assert response.status_code == 201
-    yield Objection.objects.select_related("assessment__org").get()
-    cache.clear()
+    return Objection.objects.select_related("assessment__org").get()
 
 
 @pytest.mark.parametrize(("persona", "sees"), SEES.items())

@@ -146,3 +146,11 @@ def test_the_token_endpoint_is_throttled_per_address(official):
     response = token("op", PASSWORD, ip="10.3.0.1")
     assert "detail" in response.json() and int(response["Retry-After"]) > 0
     assert token("op", PASSWORD, ip="10.3.0.2").status_code == 200  # another address is not held back
+
+
+def test_the_admin_login_is_locked_too(official):
+    client = Client()
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "op", "password": "wrong"}, REMOTE_ADDR="10.2.0.1")
+    response = client.post("/admin/login/", {"username": "op", "password": PASSWORD}, REMOTE_ADDR="10.2.0.2")
+    assert response.status_code == 429 and LOCKED in response.content.decode()

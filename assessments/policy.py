@@ -237,6 +237,13 @@ def may_decide_objection(user, assessment) -> bool:
     return holds(user, DECIDE_OBJECTION, assessment)
 
 
+def may_see_objection_contact(user, assessment) -> bool:
+    """The citizen's contact details of an objection: only who decides it (the parent's leaders, or
+    the organisation department), never the unit objected to nor anyone else in scope, who could
+    retaliate. Everyone else sees the objection without them."""
+    return may_decide_objection(user, assessment)
+
+
 def may_see_objections(user) -> bool:
     """Whether the objections desk is for this user: those who may decide objections somewhere."""
     return _official(user) and role_holds(user, DECIDE_OBJECTION.roles, DECIDE_OBJECTION.relation)

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 
@@ -362,6 +364,16 @@ def _write_positions(table: str, rows: list[tuple]) -> None:
 # Officials
 
 
+def password_check(*, password: str, user: User) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), as every password change
+    applies them: InvalidInput listing every problem, before anything is written."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        problems = list(exc.messages)
+        raise InvalidInput("密码不符合要求：" + "；".join(problems), fields={"password": problems}) from None
+
+
 @transaction.atomic
 def official_save(
     *, username: str, org_code: str, role: str, password: str | None = None
@@ -380,12 +392,18 @@ def official_save(
         raise InvalidInput(f"单位“{org.name}”已停用", fields={"org": ["单位已停用"]})
     if role == Role.ADMIN and org.parent_id is not None:
         raise NotAllowed("管理员只能设在市级组织部（树的根）", fields={"role": ["管理员只能属于市级单位"]})
-    user, created = User.objects.get_or_create(username=username, defaults={"org": org, "role": role})
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username, org=org, role=role)
+    new_password = bool(password) and (created or not user.check_password(password))
+    if new_password:
+        password_check(password=password, user=user)
     changed = created or user.org_id != org.pk or user.role != role or user.is_staff != (role == Role.ADMIN)
     user.org = org
     user.role = role
     user.is_staff = role == Role.ADMIN
-    if password and not user.check_password(password):
+    if new_password:
         user.set_password(password)
         changed = True
     elif created and not password:

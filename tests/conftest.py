@@ -44,6 +44,17 @@ def api_for():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttles (objections, tokens) count per address in the cache: each test starts at zero,
+    whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Evidence files of a test go to its own folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

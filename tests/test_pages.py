@@ -2,6 +2,8 @@ import re
 
 from django.contrib.staticfiles import finders
 
+from tests.helpers import password_login
+
 
 def test_the_login_page_is_in_chinese_by_default(db, client):
     page = client.get("/accounts/login/").content.decode()
@@ -18,7 +20,7 @@ def test_a_wrong_password_shows_a_chinese_error(db, client, tree, user_factory):
 def test_the_home_page_needs_a_login_and_greets_the_official(db, client, tree, user_factory):
     assert client.get("/").status_code == 302
     user_factory(tree.village, "operator", username="op")
-    client.login(username="op", password="correct-horse-battery")
+    assert password_login(client, "op")
     page = client.get("/").content.decode()
     assert tree.village.name in page
 

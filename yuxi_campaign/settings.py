@@ -3,6 +3,7 @@ development on 127.0.0.1 with a SQLite file and in-process background jobs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "axes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that axes refused into the lockout page (yuxi_campaign.core.auth).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yuxi_campaign.urls"
@@ -100,6 +104,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing (django-axes): LOGIN_FAILURE_LIMIT failed logins for one account (from any
+# address) or from one address (for any account) lock that account or address for
+# LOGIN_LOCKOUT_MINUTES, counted on the login page, the admin's login and the token endpoint alike.
+# Even the right password is refused meanwhile; a success below the limit starts the count again.
+# Administrators unlock earlier in the admin (Access attempts) or with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts LOGIN_LOCKOUT_MINUTES from the last counted failure, as the message says; tries
+# while locked are refused without prolonging it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "yuxi_campaign.core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "yuxi_campaign.core.auth.client_ip"  # the throttles' address (NUM_PROXIES)
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,7 +171,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "yuxi_campaign.core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "yuxi_campaign.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"objection": env_str("OBJECTION_THROTTLE_RATE", "5/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "objection": env_str("OBJECTION_THROTTLE_RATE", "5/hour"),
+        "token": env_str("TOKEN_THROTTLE_RATE", "10/minute"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Proxies in front of the app whose X-Forwarded-For is trusted for throttling (nginx: 1).
     "NUM_PROXIES": env_int("NUM_PROXIES", 0 if DEBUG else 1),

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import (
@@ -17,6 +16,7 @@ from assessments.api import (
 )
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
+from yuxi_campaign.core.auth import TokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
@@ -37,7 +37,7 @@ urlpatterns = [
     path("", include("assessments.page_urls")),
     path("", include("assessments.public_urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -3,8 +3,6 @@ The public page counts its objections with the same throttle."""
 
 from __future__ import annotations
 
-import ipaddress
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from yuxi_campaign.core.auth import client_ip
 from yuxi_campaign.core.schema import errors
 
 from .. import selectors, services
@@ -30,16 +29,6 @@ class ObjectionThrottle(ScopedRateThrottle):
         if request.method != "POST":
             return True
         return super().allow_request(request, view)
-
-
-def client_ip(request) -> str | None:
-    """The caller's address as the throttle sees it (X-Forwarded-For only from trusted proxies),
-    or None when the server was given none that is an address."""
-    ident = (ObjectionThrottle().get_ident(request) or "").split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(ident))
-    except ValueError:
-        return None
 
 
 class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -20,6 +20,9 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = ObjectionFilter
     queryset = Objection.objects.none()  # the model, for the schema; rows come from get_queryset
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "user": self.request.user}
+
     def get_queryset(self):
         # Queries: count + one page (assessment, unit and round joined).
         return selectors.objections_for_user(self.request.user).order_by("-created_at")
@@ -31,4 +34,5 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = ObjectionDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.objection_decide(objection_id=objection.pk, actor=request.user, **data.validated_data)
-        return Response(ObjectionSerializer(selectors.objection_get_for_user(request.user, pk)).data)
+        fresh = selectors.objection_get_for_user(request.user, pk)
+        return Response(ObjectionSerializer(fresh, context=self.get_serializer_context()).data)

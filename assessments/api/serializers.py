@@ -174,16 +174,23 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.Serializer):
-    """An objection, from ``selectors.objections_for_user``."""
+    """An objection, from ``selectors.objections_for_user``; ``contact`` for the context's ``user``."""
 
     id = serializers.IntegerField()
     assessment = serializers.IntegerField(source="assessment_id")
     org_name = serializers.CharField(source="assessment.org.name")
     content = serializers.CharField()
-    contact = serializers.CharField()
+    contact = serializers.SerializerMethodField(
+        help_text="The citizen's contact details (may be blank), only for who decides the objection: the "
+        "parent unit's leaders and the organisation department; null for everyone else."
+    )
     created_at = UtcDateTimeField()
     status = serializers.ChoiceField(choices=ObjectionStatus.choices)
     decision_reason = serializers.CharField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_contact(self, o) -> str | None:
+        return o.contact if policy.may_see_objection_contact(self.context["user"], o.assessment) else None
 
 
 class ObjectionInSerializer(serializers.Serializer):

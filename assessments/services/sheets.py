@@ -3,7 +3,8 @@ version), totals out of the set's total, and the completeness check that finishi
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -21,21 +22,34 @@ GAP_SHARE = Decimal("0.3")  # a review or recheck score this far from the self s
 MAX_COMMENT = 1000
 
 
-def _parse_score(raw, indicator: Indicator) -> tuple[Decimal | None, str | None]:
+# Plain decimal notation: ASCII digits, at most one point and two decimals. ``Decimal`` alone also
+# reads "1_0", full-width "１", Arabic-Indic "١", "1e1", "NaN", "Infinity" and surrounding spaces.
+PLAIN_SCORE = re.compile(r"(-?)([0-9]+(?:\.[0-9]{1,2})?)", re.ASCII)
+NOT_A_NUMBER = "分值应为数字，如 8 或 7.5（半角数字，最多两位小数）"
+
+
+def parse_score(raw, indicator: Indicator) -> tuple[Decimal | None, str | None]:
+    """The one reading of a score, for the API (a JSON number or a string) and the sheet page (the
+    form's text): the value in tenths, or the problem in Chinese."""
     if raw is None or raw == "":
         return None, "请填写分值"
-    if isinstance(raw, bool):
-        return None, "分值应为数字"
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        return None, "分值应为数字"
-    if not value.is_finite():
-        return None, "分值应为数字"
-    if value < 0 or value > indicator.max_score:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None, NOT_A_NUMBER
+    if isinstance(raw, str):
+        match = PLAIN_SCORE.fullmatch(raw)
+        if match is None:
+            return None, NOT_A_NUMBER
+        value = Decimal(raw)
+    else:
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not value.is_finite():
+            return None, NOT_A_NUMBER
+    if value < 0 or value > indicator.max_score or (isinstance(raw, str) and match.group(1)):
         return None, f"分值应在 0 到 {indicator.max_score.normalize():f} 之间"
     if (value * 2) % 1 != 0:
         return None, "分值应为 0.5 的整数倍"
+    if value.is_zero():
+        value = Decimal(0)  # a JSON -0.0 is 0
     return value.quantize(Decimal("0.1")), None
 
 
@@ -142,7 +156,7 @@ def _clean_row(assessment, indicators, self_scores, seen: set[int], row) -> tupl
     if indicator.pk in seen:
         errors.setdefault("indicator", []).append(f"指标 {indicator.code} 在本次提交中重复")
     seen.add(indicator.pk)
-    score, problem = _parse_score(row.get("score"), indicator)
+    score, problem = parse_score(row.get("score"), indicator)
     if problem:
         errors["score"] = [f"{indicator.code}：{problem}"]
     comment = row.get("comment") or ""

@@ -86,4 +86,6 @@ def objection_list(request):
     filterset = ObjectionFilter(request.GET, queryset=qs)
     query = urlencode(applied(filterset))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for o in page:
+        o.shown_contact = o.contact if policy.may_see_objection_contact(request.user, o.assessment) else ""
     return render(request, "assessments/objections.html", {"page": page, "query": query})

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from yuxi_campaign.core.auth import client_ip
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope, WrongState
 
 from .. import selectors, services
-from ..api.notices import NoticeViewSet, ObjectionThrottle, client_ip
+from ..api.notices import NoticeViewSet, ObjectionThrottle
 from ..models import Assessment, Target
 
 logger = logging.getLogger(__name__)

@@ -41,13 +41,14 @@ def _message(event: Event) -> str:
     return f"{unit}已被{label}{tail}"[:300]
 
 
-@transaction.atomic
-def notify_event(*, event_id: int) -> int:
-    """Create the notifications of one event; running it twice creates nothing new."""
-    event = Event.objects.select_related("assessment__org", "assessment__round").filter(pk=event_id).first()
-    if event is None or event.assessment is None:
-        return 0
+def notify(event: Event) -> int:
+    """Write the notifications of one event, in the caller's transaction (the event's own), so
+    that a decision and its notifications are committed together. Running it twice for the same
+    event creates nothing new. ``event.assessment`` with its org and round is read, not queried
+    again when the caller loaded them."""
     a = event.assessment
+    if a is None:
+        return 0
     if event.action in TO_UNIT:
         users = User.objects.filter(org_id=a.org_id, is_active=True)
     elif event.action in TO_PARENT and a.org.parent_id:
@@ -63,6 +64,13 @@ def notify_event(*, event_id: int) -> int:
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+@transaction.atomic
+def notify_event(*, event_id: int) -> int:
+    """``notify`` for an event by id (the Celery task of earlier releases; safe to run again)."""
+    event = Event.objects.select_related("assessment__org", "assessment__round").filter(pk=event_id).first()
+    return 0 if event is None else notify(event)
 
 
 @transaction.atomic

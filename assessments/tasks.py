@@ -11,6 +11,8 @@ from django.db import OperationalError
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def notify_event(event_id: int) -> int:
+    # Notifications are now written with their event; this task stays for messages a broker may
+    # still hold from an earlier release (it adds nothing that exists).
     from .notifications import notify_event
 
     return notify_event(event_id=event_id)

@@ -4,6 +4,8 @@ build on is in ``tests.helpers`` and ``tests.assessments.helpers``."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from assessments.services import campaign_install_default
@@ -87,3 +89,17 @@ def celery_in_process(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def postgres_only(request):
+    """Tests marked ``postgres`` run when the database is PostgreSQL (CI's second run) and are
+    skipped on SQLite, unless REQUIRE_POSTGRES says they must run."""
+    if "postgres" not in request.keywords:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set but the database is not PostgreSQL")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI's second run does)")

@@ -151,6 +151,12 @@ STORAGES = {
 # that checks the caller's scope.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Per assessment: the total size and the number of its evidence files.
+EVIDENCE_QUOTA_BYTES = env_int("EVIDENCE_QUOTA_BYTES", 200 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 100)
+# The clean-up job removes a file no row refers to once it is this old (an upload in progress is
+# younger).
+EVIDENCE_CLEANUP_GRACE_SECONDS = env_int("EVIDENCE_CLEANUP_GRACE_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -155,6 +155,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user,
             reason=values.get("reason", ""),
             deadline=values.get("deadline"),
+            versions=values.get("versions"),
         )
         return Response(BulkResultSerializer({"results": results}).data)
 

@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orgs.models import Level
-from yuxi_campaign.core.api import BlankAsNullChoiceField, TextField, UtcDateTimeField, WholeNumberField
+from yuxi_campaign.core.api import (
+    BlankAsNullChoiceField,
+    TextField,
+    UtcDateTimeField,
+    WholeNumberField,
+    whole_number,
+)
 
 from .. import policy, selectors
 from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
@@ -112,14 +118,45 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+VERSION_MAX = 2**31 - 1  # the version column is a positive integer
+
+
+def version_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=VERSION_MAX, **kwargs)
+
+
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=policy.ACTIONS)
     reason = TextField(required=False, allow_blank=True, max_length=1000)
     deadline = serializers.DateField(required=False, allow_null=True)
+    version = version_field(
+        required=False,
+        help_text=(
+            "the assessment's `version` the caller read; when the assessment changed since, the "
+            "action is refused with 409 (`stale_version`) and nothing is done. Without it the "
+            "action is taken from whatever state the assessment is in now."
+        ),
+    )
 
 
 class BulkTransitionSerializer(TransitionSerializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    version = None  # one version cannot fit many assessments: see ``versions``
+    versions = serializers.DictField(
+        child=version_field(),
+        required=False,
+        help_text=(
+            "id → the `version` the caller read, for any of `ids`; a row whose assessment changed "
+            "since is refused with status 409 and the others go ahead. Ids without a version are "
+            "taken as they are."
+        ),
+    )
+
+    def validate_versions(self, value: dict) -> dict[int, int]:
+        try:
+            return {whole_number(key): version for key, version in value.items()}
+        except ValueError:
+            raise serializers.ValidationError("键应为评估的 id（整数）") from None
 
 
 class BulkRowSerializer(serializers.Serializer):

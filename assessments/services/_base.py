@@ -1,16 +1,17 @@
-"""What every workflow service shares: the row lock that is also the scope check, the event
-writer, the reason check and queuing follow-up work once the transaction commits."""
+"""What every workflow service shares: the row lock that is also the scope check, the version
+check against stale pages and clients, the event writer (with its notifications, in the same
+transaction) and the reason check."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import F
 
 from orgs.models import User
-from yuxi_campaign.core.errors import InvalidInput, OutOfScope
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope, StaleVersion
 
-from .. import tasks
+from ..labels import state_zh
 from ..models import Assessment, Event
+from ..notifications import notify
 from ..selectors import assessments_for_user
 
 MAX_REASON = 1000
@@ -37,10 +38,27 @@ def record(assessment: Assessment | None, action: str, actor: User | None, **fie
 
 
 def record_and_notify(assessment: Assessment, action: str, actor: User | None, **fields) -> Event:
-    """Append an event, and tell whoever it concerns once the transaction commits."""
+    """Append an event and write the notifications of whoever it concerns, in the caller's
+    transaction: both are committed, or neither (a crash after the commit loses nothing)."""
     event = record(assessment, action, actor, **fields)
-    transaction.on_commit(lambda: tasks.notify_event.delay(event.pk))
+    notify(event)
     return event
+
+
+def check_version(assessment: Assessment, version, *, required: bool, unsaved: str) -> None:
+    """Refuse a write made from a stale read of the locked ``assessment``: 400 when ``version`` is
+    not a whole number (or missing when ``required``), 409 when someone changed the assessment
+    since the caller read it. ``unsaved`` tells the caller what was not done."""
+    if version is None and not required:
+        return
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput("version 应为评估的当前版本号（整数）", fields={"version": ["请提供整数版本号"]})
+    if version != assessment.version:
+        raise StaleVersion(
+            f"该评估已被他人修改（当前版本 {assessment.version}，您提交的是 {version}），"
+            f"当前状态为“{state_zh(assessment.state)}”；{unsaved}，请查看最新情况后再操作",
+            fields={"current_version": [str(assessment.version)]},
+        )
 
 
 def bump_version(assessment: Assessment, fields) -> None:

@@ -1,5 +1,8 @@
-"""Evidence files of the self sheet: checked by content, stored under a generated name outside
-any public URL, removed again when the transaction that recorded them fails."""
+"""Evidence files of the self sheet: only for indicators that apply to the unit, checked by
+content, within the assessment's quota (size and count, checked under the assessment's lock so
+that simultaneous uploads cannot pass it together), stored under a generated name outside any
+public URL, removed again when the transaction that recorded them fails, and by the periodic
+clean-up when the process died before it could."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
+from indicators.models import AppliesTo, applies
 from orgs.models import User
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
 
@@ -30,6 +35,7 @@ SIGNATURES = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
 }
+APPLIES_ONLY = {AppliesTo.RURAL: "仅适用于农村单位", AppliesTo.URBAN: "仅适用于城镇社区单位"}
 OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
@@ -75,6 +81,10 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path
         raise InvalidInput(
             "指标不属于本单位的指标体系", fields={"indicator": ["指标不属于本单位的指标体系"]}
         ) from None
+    if not applies(indicator.applies_to, assessment.org.area_type):
+        only = APPLIES_ONLY.get(indicator.applies_to, "")
+        message = f"指标“{indicator.code} {indicator.title}”{only}，不适用于本单位，不能上传佐证材料"
+        raise InvalidInput(message, fields={"indicator": [message]})
     if upload is None:
         raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
     name = Path(upload.name or "").name[:255]
@@ -92,6 +102,7 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path
         )
     if upload.size == 0:
         raise InvalidInput("文件是空的", fields={"file": ["文件是空的"]})
+    _check_quota(assessment, upload.size)
     if problem := _sniff(upload, extension):
         raise InvalidInput(problem, fields={"file": [problem]})
     stored_name = f"{uuid.uuid4().hex}.{extension}"
@@ -166,11 +177,34 @@ def missing_evidence(assessment: Assessment) -> list[str]:
     )
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _check_quota(assessment: Assessment, size: int) -> None:
+    """Refuse a file that would take the assessment past its quota of files or bytes. Called with
+    the assessment's row locked: simultaneous uploads are counted one after the other."""
+    used = Evidence.objects.filter(assessment=assessment).aggregate(files=Count("pk"), bytes=Sum("size"))
+    files, used_bytes = used["files"], used["bytes"] or 0
+    max_files, quota = settings.EVIDENCE_MAX_FILES, settings.EVIDENCE_QUOTA_BYTES
+    if files + 1 > max_files:
+        message = f"本评估已有 {files} 个佐证文件，最多 {max_files} 个：请先删除不需要的文件"
+        raise InvalidInput(message, fields={"file": [message]}, code="quota")
+    if used_bytes + size > quota:
+        message = (
+            f"本评估的佐证材料已用 {_mb(used_bytes)}，上限 {_mb(quota)}；"
+            f"该文件 {_mb(size)}，上传后将超出上限：请先删除不需要的文件"
+        )
+        raise InvalidInput(message, fields={"file": [message]}, code="quota")
+
+
 def evidence_cleanup() -> int:
-    """Remove stored files that no row refers to (left by an upload whose transaction failed)."""
+    """Remove stored files that no row refers to: left by an upload whose process died before its
+    transaction ended, or by a deletion whose process died before it removed the file. Files
+    younger than ``EVIDENCE_CLEANUP_GRACE_SECONDS`` are kept: an upload may still be under way."""
     folder = evidence_dir()
+    cutoff = timezone.now().timestamp() - settings.EVIDENCE_CLEANUP_GRACE_SECONDS
     known = set(Evidence.objects.values_list("stored_name", flat=True))
-    cutoff = timezone.now().timestamp() - 3600
     removed = 0
     for path in folder.iterdir():
         if path.name not in known and path.stat().st_mtime < cutoff:

@@ -12,7 +12,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, Wron
 from .. import policy
 from ..labels import state_zh
 from ..models import Assessment, Objection, ObjectionStatus, State
-from ._base import clean_reason, lock_assessment, record_and_notify
+from ._base import bump_version, clean_reason, lock_assessment, record_and_notify
 
 MAX_OBJECTION = 2000
 MIN_OBJECTION = 5
@@ -25,7 +25,11 @@ def objection_submit(
 ) -> Objection:
     """Anyone may object to a unit in notice, without logging in, until the notice ends."""
     try:
-        a = Assessment.objects.select_for_update(of=("self",)).select_related("org").get(pk=assessment_id)
+        a = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("org", "round")
+            .get(pk=assessment_id)
+        )
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise OutOfScope("未找到正在公示的该单位") from None
     if a.state != State.IN_NOTICE:
@@ -54,7 +58,8 @@ def objection_submit(
 
 @transaction.atomic(durable=True)
 def objection_decide(*, objection_id: int, decision: str, reason: str, actor: User) -> Objection:
-    """The parent's leader upholds or dismisses an objection, with a reason."""
+    """The parent's leader upholds or dismisses an objection, with a reason. The assessment's
+    version moves on, since the decision changes what closing the notice will do."""
     try:
         objection = Objection.objects.select_for_update(of=("self",)).get(pk=objection_id)
     except (Objection.DoesNotExist, ValueError, TypeError):
@@ -77,6 +82,8 @@ def objection_decide(*, objection_id: int, decision: str, reason: str, actor: Us
     objection.decided_at = timezone.now()
     objection.decision_reason = reason
     objection.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    # The decision changes how the notice closes: a close prepared before it is refused as stale.
+    bump_version(a, [])
     record_and_notify(
         a,
         "objection_decision",

@@ -11,12 +11,12 @@ from django.db import transaction
 from indicators.models import Indicator, applies
 from indicators.scoring import scaled_total
 from orgs.models import User
-from yuxi_campaign.core.errors import InvalidInput, NotAllowed, StaleVersion, WrongState
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed, WrongState
 
 from .. import policy
 from ..labels import STAGE_LABELS, state_zh, zh
 from ..models import Assessment, Outcome, Score, Stage
-from ._base import bump_version, lock_assessment, record
+from ._base import bump_version, check_version, lock_assessment, record
 
 GAP_SHARE = Decimal("0.3")  # a review or recheck score this far from the self score needs a comment
 MAX_COMMENT = 1000
@@ -100,14 +100,7 @@ def _check_sheet_open(assessment: Assessment, stage: str, actor: User, version) 
         raise WrongState(
             f"当前状态为“{state_zh(assessment.state)}”，{label}表只能在“{state_zh(open_state)}”状态填写"
         )
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("缺少 version（评估的当前版本号）", fields={"version": ["请提供整数版本号"]})
-    if version != assessment.version:
-        raise StaleVersion(
-            f"该评估已被他人修改（当前版本 {assessment.version}，您提交的是 {version}），"
-            "请刷新后再保存；您填写的内容未保存",
-            fields={"current_version": [str(assessment.version)]},
-        )
+    check_version(assessment, version, required=True, unsaved="您填写的内容未保存")
 
 
 Row = tuple[Indicator, Decimal, str, "bool | None"]

@@ -1,7 +1,8 @@
 """The twelve actions of SPEC §3, all through one entry point driven by ``policy.RULES``: lock the
-row within the actor's scope (404), check relation and role (403), state (409), reason and
-deadline (400), run the action's hook if it has extra work, apply the target state, bump the
-version, record the event and notify on commit."""
+row within the actor's scope (404), check relation and role (403), the version the caller read
+when given (409: someone acted meanwhile), state (409), reason and deadline (400), run the
+action's hook if it has extra work, apply the target state, bump the version, record the event and
+its notifications in the same transaction."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .. import policy
 from ..labels import ROLE_LABELS, action_zh, state_zh, zh
 from ..models import Assessment, Objection, ObjectionStatus, Outcome, Stage, State
 from . import titles
-from ._base import bump_version, clean_reason, lock_assessment, record, record_and_notify
+from ._base import bump_version, check_version, clean_reason, lock_assessment, record, record_and_notify
 from .change import Change, Hook
 from .evidence import missing_evidence
 from .sheets import require_complete
@@ -86,13 +87,15 @@ HOOKS: dict[str, Hook] = {
 }
 
 
-def _check(action: str, a: Assessment, actor: User | None) -> None:
-    """403 when the actor's unit or role does not allow the action, 409 when the state does not."""
+def _check(action: str, a: Assessment, actor: User | None, version) -> None:
+    """403 when the actor's unit or role does not allow the action, 409 when the assessment
+    changed since the caller read ``version`` (if given) or when the state does not allow it."""
     rule = policy.RULES[action]
     allowed = rule.automatic if actor is None else policy.may_take(actor, action, a)
     if not allowed:
         roles = "、".join(zh(ROLE_LABELS[r]) for r in sorted(rule.roles))
         raise NotAllowed(f"无权执行“{action_zh(action)}”：只有{RELATION_ZH[rule.relation]}的{roles}可以操作")
+    check_version(a, version, required=False, unsaved=f"“{action_zh(action)}”未执行")
     if a.state not in rule.sources:
         sources = "、".join(state_zh(s) for s in sorted(rule.sources))
         raise WrongState(
@@ -118,16 +121,18 @@ def _deadline(value) -> dt.date:
 
 @transaction.atomic(durable=True)
 def assessment_transition(
-    *, assessment_id: int, action: str, actor: User | None, reason: str = "", deadline=None
+    *, assessment_id: int, action: str, actor: User | None, reason: str = "", deadline=None, version=None
 ) -> Assessment:
-    """Take one action of SPEC §3. ``actor`` None is the periodic job (automatic actions only)."""
+    """Take one action of SPEC §3. ``actor`` None is the periodic job (automatic actions only).
+    ``version``: the assessment's version the caller saw (pages always send it); a different one
+    refuses the action (409), None takes it from whatever state the assessment is in."""
     rule = policy.RULES.get(action)
     if rule is None:
         raise InvalidInput(
             f"未知操作“{action}”：可选 {'、'.join(policy.ACTIONS)}", fields={"action": ["未知操作"]}
         )
     a = lock_assessment(assessment_id, actor)
-    _check(action, a, actor)
+    _check(action, a, actor, version)
     change = Change(
         action=action,
         actor=actor,
@@ -165,15 +170,28 @@ class BulkResult:
 
 
 def assessment_bulk_transition(
-    *, ids: list[int], action: str, actor: User, reason: str = "", deadline=None
+    *,
+    ids: list[int],
+    action: str,
+    actor: User,
+    reason: str = "",
+    deadline=None,
+    versions: dict[int, int] | None = None,
 ) -> list[BulkResult]:
     """One action on many assessments, each applied or refused on its own (in its own
-    transaction), in the order given, once per id."""
+    transaction), in the order given, once per id. ``versions`` (id → the version the caller saw)
+    refuses, row by row, those changed since; an id without one is taken as it is."""
+    versions = versions or {}
     results = []
     for assessment_id in dict.fromkeys(ids):
         try:
             a = assessment_transition(
-                assessment_id=assessment_id, action=action, actor=actor, reason=reason, deadline=deadline
+                assessment_id=assessment_id,
+                action=action,
+                actor=actor,
+                reason=reason,
+                deadline=deadline,
+                version=versions.get(assessment_id),
             )
             results.append(BulkResult(assessment_id, True, state=a.state))
         except DomainError as exc:

@@ -17,7 +17,7 @@ from yuxi_campaign.core.errors import DomainError, OutOfScope
 from .. import policy, selectors, services
 from ..labels import ACTION_LABELS, STATE_LABELS
 from ..models import Round
-from .common import get_assessment_for_user, next_url
+from .common import get_assessment_for_user, next_url, posted_version
 
 
 @login_required
@@ -56,6 +56,7 @@ def transition(request, pk):
             actor=request.user,
             reason=request.POST.get("reason", ""),
             deadline=request.POST.get("deadline") or None,
+            version=posted_version(request.POST.get("version")),
         )
         messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     except DomainError as exc:
@@ -77,6 +78,7 @@ def bulk_transition(request):
         actor=request.user,
         reason=request.POST.get("reason", ""),
         deadline=request.POST.get("deadline") or None,
+        versions={i: posted_version(request.POST.get(f"version-{i}")) for i in ids},
     )
     names = dict(
         selectors.assessments_for_user(request.user).filter(pk__in=ids).values_list("pk", "org__name")

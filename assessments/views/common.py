@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from yuxi_campaign.core.api import whole_number
 from yuxi_campaign.core.errors import OutOfScope
 
 from .. import selectors
@@ -31,3 +32,14 @@ def next_url(request, default: str) -> str:
     ):
         return target
     return reverse(default)
+
+
+def posted_version(value):
+    """The assessment version a form was rendered with: None when the form sent none, a whole
+    number, or the raw text (which the service refuses as invalid)."""
+    if value is None:
+        return None
+    try:
+        return whole_number(value)
+    except ValueError:
+        return value

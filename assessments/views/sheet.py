@@ -17,7 +17,7 @@ from yuxi_campaign.core.errors import DomainError, InvalidInput, OutOfScope, Sta
 from .. import policy, selectors, services
 from ..labels import ACTION_LABELS
 from ..models import Assessment, Evidence, Score, Stage
-from .common import get_assessment_for_user
+from .common import get_assessment_for_user, posted_version
 
 
 def sheet_context(a: Assessment):
@@ -69,10 +69,7 @@ def assessment_sheet(request, pk, stage):
     if request.method == "POST":
         typed = {k: v for k, v in request.POST.items() if k.split("-")[0] in ("score", "comment", "veto")}
         rows, order = _rows_from_post(request.POST, applicable)
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = posted_version(request.POST.get("version"))
         finish = request.POST.get("do") == "finish"
         try:
             if rows:
@@ -81,7 +78,12 @@ def assessment_sheet(request, pk, stage):
                 )
             if finish:
                 finish_action = policy.SHEETS[stage].finish
-                services.assessment_transition(assessment_id=a.pk, action=finish_action, actor=request.user)
+                services.assessment_transition(
+                    assessment_id=a.pk,
+                    action=finish_action,
+                    actor=request.user,
+                    version=a.version if rows else version,
+                )
                 messages.success(request, _("Saved and handed on."))
                 return redirect("assessment_detail", pk=a.pk)
             messages.success(request, _("Draft saved."))

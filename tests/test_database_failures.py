@@ -87,9 +87,6 @@ def test_a_bug_on_a_page_answers_the_plain_500_page(client, world):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="PostgreSQL only"
-)
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_of_requests_stays_within_the_connection_pool():
     import psycopg

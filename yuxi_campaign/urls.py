@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from assessments.api import (
     AssessmentViewSet,
@@ -37,9 +38,17 @@ urlpatterns = [
     path("", include("assessments.page_urls")),
     path("", include("assessments.public_urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    # DRF's token view names its own parsers; it takes the project's (the safe JSON parser).
+    path(
+        "api/v1/auth/token/",
+        ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES),
+        name="api-token",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+handler400 = "yuxi_campaign.core.edge.bad_request"
+handler403 = "yuxi_campaign.core.edge.permission_denied"
 handler404 = "yuxi_campaign.core.api.not_found"
+handler500 = "yuxi_campaign.core.edge.server_error"

@@ -166,3 +166,18 @@ def test_sheet_scores_in_other_scripts_are_refused(scene, value):
     response = client.post(url_for("assessment_sheet", scene), {f"score-{indicator}": value, "version": "1"})
     assert response.status_code == 400
     check(response, before=before, what=f"score {value!r}")
+
+
+@pytest.mark.parametrize("name", sorted(name for name, params in page_routes() if params))
+def test_hostile_ids_in_a_page_path_are_not_found(scene, name):
+    """A path id that overflows the database or names nothing: 404 (or the login page), never 500."""
+    params = dict(page_routes())[name]
+    client = client_for(scene, "admin")
+    for bad in ("9" * 30, str(2**63), "0"):
+        kwargs = {p: (bad if p != "stage" else "self") for p in params}
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            before = snapshot()
+            response = getattr(client, method)(url)
+            check(response, before=before, what=f"{method} {url}")
+            assert response.status_code in (302, 404, 405), (url, response.status_code)

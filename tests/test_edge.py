@@ -357,3 +357,20 @@ def test_next_to_a_page_of_this_site_is_followed(world):
         "/assessments/bulk/", {"action": "accept", "next": "/assessments/?state=reviewed"}
     )
     assert response["Location"] == "/assessments/?state=reviewed"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(world, constant):
+    """As DRF's own parser (strict JSON): a ParseError, and a 400 on any endpoint."""
+    import io
+
+    from rest_framework.exceptions import ParseError
+
+    from yuxi_campaign.core import edge
+
+    with pytest.raises(ParseError):
+        edge.SafeJSONParser().parse(io.BytesIO(f'{{"reason": {constant}}}'.encode()))
+    response = api_client_for(world.operator).post(
+        "/api/v1/assessments/", f'{{"org": {constant}}}', content_type="application/json"
+    )
+    assert_json_400(response)

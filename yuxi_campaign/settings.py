@@ -125,7 +125,11 @@ STORAGES = {
 # that checks the caller's scope.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A request body over these (files excepted) is refused with 400 at the edge (core/edge.py). The
+# largest form, a score sheet, has about 65 fields; the bulk form one per row of a page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CACHE_URL = env_str("CACHE_URL", "")

@@ -43,11 +43,15 @@ class TooDeep(ValueError):
     pass
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def json_loads(text: str | bytes):
     """``json.loads`` that never raises RecursionError: too deep a document is ``TooDeep`` (a
-    ValueError, like any other malformed document)."""
+    ValueError, like any other malformed document). ``NaN`` and ``Infinity`` are not JSON."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise TooDeep(TOO_DEEP_ERROR) from None
     if _depth_exceeds(data, MAX_JSON_DEPTH):

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from yuxi_campaign.core.api import TextField
+from yuxi_campaign.core.api import TextField, WholeNumberField
 from yuxi_campaign.core.errors import NotAllowed
 from yuxi_campaign.core.schema import errors
 
@@ -47,7 +47,7 @@ class OrgDetailSerializer(OrgSerializer):
 
 
 class OrgCreateSerializer(serializers.Serializer):
-    parent = serializers.IntegerField()
+    parent = WholeNumberField()
     code = TextField(max_length=20)
     name = TextField(max_length=100)
     kind = TextField(max_length=10)
@@ -57,7 +57,7 @@ class OrgCreateSerializer(serializers.Serializer):
 class OrgUpdateSerializer(serializers.Serializer):
     name = TextField(max_length=100, required=False)
     is_active = serializers.BooleanField(required=False)
-    parent = serializers.IntegerField(
+    parent = WholeNumberField(
         required=False, help_text="move the unit under another parent of the same level"
     )
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yuxi_campaign.middleware.ChineseFirstLocaleMiddleware",
+    # NUL bytes, JSON nested too deep, bodies too big: 400 before any view (core/edge.py).
+    "yuxi_campaign.core.edge.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,7 +159,11 @@ EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 100)
 # The clean-up job removes a file no row refers to once it is this old (an upload in progress is
 # younger).
 EVIDENCE_CLEANUP_GRACE_SECONDS = env_int("EVIDENCE_CLEANUP_GRACE_SECONDS", 3600)
+# A request body over these (files excepted) is refused with 400 at the edge (core/edge.py). The
+# largest form, a score sheet, has about 65 fields; the bulk form one per row of a page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CACHE_URL = env_str("CACHE_URL", "")
@@ -174,6 +180,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "yuxi_campaign.core.api.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": [
+        "yuxi_campaign.core.edge.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "yuxi_campaign.core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "yuxi_campaign.core.api.exception_handler",

@@ -42,5 +42,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+handler400 = "yuxi_campaign.core.edge.bad_request"
+handler403 = "yuxi_campaign.core.edge.permission_denied"
 handler404 = "yuxi_campaign.core.api.not_found"
 handler500 = "yuxi_campaign.core.failures.server_error"

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from orgs.selectors import org_get_for_user
@@ -109,7 +110,13 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={201: EvidenceSerializer, **errors(409)},
     )
-    @action(detail=True, methods=["get", "post"], url_path="evidence")
+    # A file comes as multipart (a form without a file is answered by the service); JSON is 415.
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def evidence(self, request, pk=None):
         a = self._assessment(pk)
         if request.method == "POST":

@@ -64,8 +64,8 @@ class AssessmentSerializer(serializers.Serializer):
 
 
 class DeclareSerializer(serializers.Serializer):
-    org = serializers.IntegerField()
-    round = serializers.IntegerField()
+    org = WholeNumberField()
+    round = WholeNumberField()
     target = serializers.ChoiceField(choices=Target.choices)
 
 
@@ -79,7 +79,7 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class ScoreInSerializer(serializers.Serializer):
-    indicator = serializers.IntegerField()
+    indicator = WholeNumberField()
     score = serializers.DecimalField(max_digits=5, decimal_places=1)
     comment = TextField(required=False, allow_blank=True)
     veto_passed = serializers.BooleanField(required=False, allow_null=True)
@@ -88,7 +88,7 @@ class ScoreInSerializer(serializers.Serializer):
 class SheetSaveSerializer(serializers.Serializer):
     """The request of a sheet save (the service checks every row and says which one is wrong)."""
 
-    version = serializers.IntegerField()
+    version = WholeNumberField()
     scores = ScoreInSerializer(many=True)
 
 
@@ -114,7 +114,7 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    indicator = serializers.IntegerField()
+    indicator = WholeNumberField()
     file = serializers.FileField()
 
 
@@ -140,7 +140,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class BulkTransitionSerializer(TransitionSerializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    ids = serializers.ListField(child=WholeNumberField(), min_length=1, max_length=500)
     version = None  # one version cannot fit many assessments: see ``versions``
     versions = serializers.DictField(
         child=version_field(),
@@ -357,7 +357,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundUpdateSerializer(serializers.Serializer):
-    notice_days = serializers.IntegerField(required=False, min_value=1, max_value=30)
+    notice_days = WholeNumberField(required=False, min_value=1, max_value=30)
     declaration_opens = serializers.DateField(required=False)
     declaration_closes = serializers.DateField(required=False)
     self_assessment_closes = serializers.DateField(required=False)

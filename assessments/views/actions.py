@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from orgs.models import Organisation
 from orgs.selectors import orgs_for_user
+from yuxi_campaign.core.api import whole_number
 from yuxi_campaign.core.errors import DomainError, OutOfScope
 
 from .. import policy, selectors, services
@@ -23,15 +24,21 @@ from .common import get_assessment_for_user, next_url, posted_version
 @login_required
 @require_POST
 def declare(request):
-    round_ = Round.objects.filter(pk=request.POST.get("round")).first()
-    org_id = request.POST.get("org") or request.user.org_id
-    try:
-        org = orgs_for_user(request.user).get(pk=org_id)
-    except (Organisation.DoesNotExist, ValueError):
-        raise Http404 from None
+    """Declare the user's unit (or ``org``, one of the units below it) for ``round`` and
+    ``target``. An id that is not a whole number is a message, like an unknown round."""
+    round_id = _whole_number_or_none(request.POST.get("round"))
+    round_ = Round.objects.filter(pk=round_id).first() if round_id is not None else None
     if round_ is None:
         messages.error(request, _("Choose a round."))
         return redirect("home")
+    org_id = request.POST.get("org") or request.user.org_id
+    if _whole_number_or_none(org_id) is None:
+        messages.error(request, _("Choose one of your units."))
+        return redirect("home")
+    try:
+        org = orgs_for_user(request.user).get(pk=whole_number(org_id))
+    except Organisation.DoesNotExist:
+        raise Http404 from None
     try:
         a = services.assessment_declare(
             org=org, round=round_, target=request.POST.get("target", "standard"), actor=request.user
@@ -41,6 +48,13 @@ def declare(request):
         return redirect("home")
     messages.success(request, _("Declared. Fill in the self-assessment sheet."))
     return redirect("assessment_sheet", pk=a.pk, stage="self")
+
+
+def _whole_number_or_none(value) -> int | None:
+    try:
+        return whole_number(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 @login_required
@@ -68,7 +82,7 @@ def transition(request, pk):
 @require_POST
 def bulk_transition(request):
     action = request.POST.get("action", "")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(_whole_number_or_none, request.POST.getlist("ids")) if i is not None]
     if action not in policy.RULES or not ids:
         messages.error(request, _("Choose an action and at least one row."))
         return redirect(next_url(request, "assessment_list"))

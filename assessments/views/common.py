@@ -24,11 +24,16 @@ def get_assessment_for_user(user, pk) -> Assessment:
 
 
 def next_url(request, default: str) -> str:
-    """Where a form asks to go back to (``next``), if it is a page of this site; else ``default``
-    (a URL name)."""
+    """Where a form asks to go back to (``next``), if it is a path of this site (``/…``, not
+    ``//host``, ``/\\host``, ``javascript:`` or another site); else ``default`` (a URL name).
+    Every ``next`` the pages follow or show as a link goes through here."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return reverse(default)

@@ -171,6 +171,8 @@ def test_an_upload_killed_before_its_row_commits_is_cleaned_up(world, private_me
     pid = os.fork()
     if pid == 0:  # the server process that dies
         connections["default"].connection = None  # its own connection, the parent's left alone
+        # ... and its own pool: the inherited one holds the parent's sockets (PostgreSQL pools).
+        getattr(type(connections["default"]), "_connection_pools", {}).clear()
         try:
             with mock.patch(
                 "assessments.services.evidence.Evidence.objects.create", side_effect=lambda **kw: os._exit(9)

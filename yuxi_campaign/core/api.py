@@ -56,7 +56,10 @@ class Pagination(PageNumberPagination):
 
 
 class WholeNumberField(serializers.IntegerField):
-    """A query parameter that is a whole number (``whole_number``): an id or a year."""
+    """A whole number (``whole_number``) in a query parameter or a body: an id, a year, a
+    version. A JSON number or ASCII digits; ``true``, ``1.0``, ``"１"`` or ``"1_0"`` is refused."""
+
+    default_error_messages = {"invalid": "应为整数（半角数字）"}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)

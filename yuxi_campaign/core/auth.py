@@ -17,6 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from .schema import errors
@@ -76,6 +77,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [TokenThrottle]
     throttle_scope = "token"
+    # DRF's token view names its own parsers; this one takes the project's (the safe JSON parser).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     @extend_schema(responses={200: ObtainAuthToken.serializer_class, **errors(400, 429)})
     def post(self, request, *args, **kwargs):

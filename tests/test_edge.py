@@ -181,7 +181,7 @@ def test_the_safe_parser_refuses_deep_json_where_the_edge_did_not_look():
     from yuxi_campaign.urls import urlpatterns
 
     token_view = next(p for p in urlpatterns if getattr(p, "name", "") == "api-token").callback
-    assert edge.SafeJSONParser in token_view.view_initkwargs["parser_classes"]
+    assert edge.SafeJSONParser in token_view.cls.parser_classes
 
 
 def test_a_6_mb_body_to_the_api_is_a_json_400_and_to_a_page_a_400_page(world):

@@ -40,8 +40,12 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
 # A POST alone is the whole request (no field to refuse): these may act whatever the body.
 ACT_ON_ANY_BODY = {"evidence_remove", "logout"}
 # Values that are right for a field (the rest must change nothing).
-VALID = {("assessment_sheet", "score-{indicator}"): {"1.5"}}
 FORM_VALUES = [NUL, "\x00", "１", "١", "²", "1_0", "9" * 40, "-1", "1.5", "NaN", LONG, ""]
+VALID = {
+    ("assessment_sheet", "score-{indicator}"): {"1.5"},
+    # Any text without NUL is a citizen's complaint (until the throttle stops the sixth).
+    ("objection_form", "content"): set(FORM_VALUES) - {NUL, "\x00", ""},
+}
 SKIPPED_PREFIXES = ("api/", "admin/")  # the API has its own suite; Django's admin is Django's
 
 

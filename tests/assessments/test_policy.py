@@ -187,3 +187,70 @@ def test_the_objections_desk_is_in_the_menu_of_those_who_decide_objections(world
         world.admin.username: True,
         "root": True,
     }
+
+
+def test_a_notice_may_be_closed_from_the_very_moment_it_ends(world):
+    import datetime as dt
+
+    from assessments.selectors import assessment_get_for_user
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    a = assessment_get_for_user(world.leader, a.pk)
+    before = a.notice_ends_at - dt.timedelta(microseconds=1)
+    assert "close_notice" not in policy.allowed_actions(world.leader, a, now=before)
+    assert "close_notice" in policy.allowed_actions(world.leader, a, now=a.notice_ends_at)
+
+
+def test_an_administrator_bound_to_a_unit_cannot_score_its_review_sheet(world):
+    """The organisation department acts for any parent, but nobody scores the own unit's review."""
+    from django.contrib.auth import get_user_model
+
+    from demo.drive import rows_at
+    from tests.helpers import api_client_for
+
+    root = get_user_model().objects.create_superuser(
+        "root-village", password=PASSWORD, org=world.tree.village, role="reviewer"
+    )
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    rows = rows_at()(a, "review")
+    response = api_client_for(root).put(
+        f"/api/v1/assessments/{a.pk}/scores/review/", {"version": a.version, "scores": rows}, format="json"
+    )
+    assert response.status_code == 403
+    assert not a.scores.filter(stage="review").exists()
+    page = login(root).get(f"/assessments/{a.pk}/").content.decode()
+    assert f"/assessments/{a.pk}/sheet/review/" not in page
+    # the city's administrator, who is not the unit, may
+    assert (
+        f"/assessments/{a.pk}/sheet/review/"
+        in login(world.admin).get(f"/assessments/{a.pk}/").content.decode()
+    )
+
+
+def test_the_assessment_page_offers_a_sheet_only_while_it_is_open(world):
+    a = world.declare()
+    sheet = f"/assessments/{a.pk}/sheet/self/"
+    assert sheet in login(world.operator).get(f"/assessments/{a.pk}/").content.decode()
+    drive_to(a, State.SUBMITTED, cast=world.cast)
+    assert sheet not in login(world.operator).get(f"/assessments/{a.pk}/").content.decode()
+    review = f"/assessments/{a.pk}/sheet/review/"
+    assert review in login(world.reviewer).get(f"/assessments/{a.pk}/").content.decode()
+    drive_to(a, State.REVIEWED, cast=world.cast)
+    assert review not in login(world.reviewer).get(f"/assessments/{a.pk}/").content.decode()
+
+
+def test_the_township_reviewer_cannot_decide_an_objection(world):
+    from tests.helpers import api_client_for
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    objection = services.objection_submit(
+        assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.2"
+    )
+    response = api_client_for(world.reviewer).post(
+        f"/api/v1/objections/{objection.pk}/decision/",
+        {"decision": "upheld", "reason": "属实"},
+        format="json",
+    )
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "pending"

@@ -1,8 +1,8 @@
 """Run the mutants of ``mutants.py``: ``python -m devtools.mutation [--jobs N] [--only TEXT]``.
 
 The tree (the files git knows, committed or not) is copied once per job into a temporary folder;
-each mutant is written into a copy, the tests of its file run there (``pytest -x``, SQLite, no
-browser), and the file is put back. The working tree is never touched. A mutant is killed when the
+each mutant is written into a copy, the tests of its file run there in stages (``pytest -x``,
+SQLite, no browser), and the file is put back. The working tree is never touched. A mutant is killed when the
 tests fail; the run prints a score and exits 1 when a mutant that is not marked equivalent survives
 (or when the tests fail without any mutant)."""
 
@@ -42,6 +42,17 @@ def make_copy(files: list[str]) -> Path:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
     return target
+
+
+def run_stages(copy: Path, stages: list[list[str]]) -> tuple[int, float]:
+    """Run the stages in order until one fails: its exit code (0 when all pass) and the time."""
+    code, total = 0, 0.0
+    for tests in stages:
+        code, seconds = run_tests(copy, tests)
+        total += seconds
+        if code != 0:
+            break
+    return code, total
 
 
 def run_tests(copy: Path, tests: list[str]) -> tuple[int, float]:
@@ -121,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 def _baseline(copies: queue.Queue, file: str) -> tuple[int, float]:
     copy = copies.get()
     try:
-        return run_tests(copy, TESTS[file])
+        return run_stages(copy, TESTS[file])
     finally:
         copies.put(copy)
 
@@ -131,7 +142,7 @@ def _one(copies: queue.Queue, mutant: Mutant) -> bool:
     try:
         original = apply(copy, mutant)
         try:
-            code, seconds = run_tests(copy, TESTS[mutant.file])
+            code, seconds = run_stages(copy, TESTS[mutant.file])
         finally:
             (copy / mutant.file).write_text(original, encoding="utf-8")
     finally:

@@ -578,22 +578,26 @@ MUTANTS: list[Mutant] = [
     *SELECTOR_MUTANTS,
 ]
 
-# The tests each file's mutants run against, fastest and most specific first (the run stops at the
-# first failure). Only SQLite and no browser.
-TESTS: dict[str, list[str]] = {
+# The tests each file's mutants run against, in stages: one pytest run each, fastest and most
+# specific first; the first stage that fails kills the mutant. (Stages, not one run with -x:
+# pytest-django runs the tests without a database last, whatever the order of the files.)
+# Only SQLite and no browser.
+TESTS: dict[str, list[list[str]]] = {
     POLICY: [
-        "tests/assessments/test_policy.py",
-        "tests/assessments/test_actions.py",
-        "tests/assessments/test_scores.py",
-        "tests/assessments/test_evidence.py",
-        "tests/assessments/test_titles.py",
-        "tests/assessments/test_notice.py",
-        "tests/assessments/test_jobs.py",
-        "tests/assessments/test_rounds.py",
-        "tests/assessments/test_permission_matrix.py::test_every_official_every_action_every_state[api]",
+        ["tests/assessments/test_policy.py"],
+        [
+            "tests/assessments/test_actions.py",
+            "tests/assessments/test_scores.py",
+            "tests/assessments/test_evidence.py",
+            "tests/assessments/test_titles.py",
+            "tests/assessments/test_notice.py",
+            "tests/assessments/test_jobs.py",
+            "tests/assessments/test_rounds.py",
+        ],
+        ["tests/assessments/test_permission_matrix.py::test_every_official_every_action_every_state[api]"],
     ],
-    SCORING: ["tests/indicators/", "tests/assessments/test_scores.py"],
-    SELECTORS: ["tests/assessments/test_results.py", "tests/assessments/test_titles.py"],
-    SERIALIZERS: ["tests/assessments/test_results.py"],
-    CAMPAIGN: ["tests/assessments/test_results.py"],
+    SCORING: [["tests/indicators/"], ["tests/assessments/test_scores.py"]],
+    SELECTORS: [["tests/assessments/test_results.py"], ["tests/assessments/test_titles.py"]],
+    SERIALIZERS: [["tests/assessments/test_results.py"]],
+    CAMPAIGN: [["tests/assessments/test_results.py"]],
 }

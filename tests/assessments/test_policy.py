@@ -5,7 +5,7 @@ from assessments import policy, services
 from assessments.models import Assessment, Round, State, Target
 from assessments.policy import Relation
 from demo.drive import drive_to
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, api_client_for, login, make_user
 
 # SPEC §3, as written there: action | from | to | who | what it needs besides the state.
 SPEC_TRANSITIONS = """
@@ -70,6 +70,7 @@ def test_the_sql_relations_match_the_python_checks(world):
         world.county_reviewer,
         world.colleague,
         world.admin,
+        make_user(t.city, "reviewer"),  # reviews and rechecks the counties
     ]
     for user in officials:
         for relation in Relation:
@@ -201,12 +202,11 @@ def test_a_notice_may_be_closed_from_the_very_moment_it_ends(world):
     assert "close_notice" in policy.allowed_actions(world.leader, a, now=a.notice_ends_at)
 
 
-def test_an_administrator_bound_to_a_unit_cannot_score_its_review_sheet(world):
+def test_a_superuser_bound_to_a_unit_as_its_reviewer_neither_reviews_nor_submits_it(world):
     """The organisation department acts for any parent, but nobody scores the own unit's review."""
     from django.contrib.auth import get_user_model
 
     from demo.drive import rows_at
-    from tests.helpers import api_client_for
 
     root = get_user_model().objects.create_superuser(
         "root-village", password=PASSWORD, org=world.tree.village, role="reviewer"
@@ -225,6 +225,19 @@ def test_an_administrator_bound_to_a_unit_cannot_score_its_review_sheet(world):
         f"/assessments/{a.pk}/sheet/review/"
         in login(world.admin).get(f"/assessments/{a.pk}/").content.decode()
     )
+    # for the unit's own actions its role counts, as anyone's: a reviewer does not submit
+    back = api_client_for(world.leader).post(
+        f"/api/v1/assessments/{a.pk}/transitions/", {"action": "return", "reason": "补充材料"}, format="json"
+    )
+    assert back.json()["state"] == State.DRAFT
+    response = api_client_for(root).put(
+        f"/api/v1/assessments/{a.pk}/scores/self/",
+        {"version": back.json()["version"], "scores": rows_at()(a, "self")},
+        format="json",
+    )
+    assert response.status_code == 403
+    submit = api_client_for(root).post(f"/api/v1/assessments/{a.pk}/transitions/", {"action": "submit"})
+    assert submit.status_code == 403 and Assessment.objects.get(pk=a.pk).state == State.DRAFT
 
 
 def test_the_assessment_page_offers_a_sheet_only_while_it_is_open(world):
@@ -240,7 +253,6 @@ def test_the_assessment_page_offers_a_sheet_only_while_it_is_open(world):
 
 
 def test_the_township_reviewer_cannot_decide_an_objection(world):
-    from tests.helpers import api_client_for
 
     a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     objection = services.objection_submit(
@@ -254,3 +266,31 @@ def test_the_township_reviewer_cannot_decide_an_objection(world):
     assert response.status_code == 403
     objection.refresh_from_db()
     assert objection.status == "pending"
+
+
+def test_the_citys_reviewer_rechecks_a_county_that_the_city_also_reviewed(world):
+    """A county's parent is the city, which has no parent: the city is its recheck org too."""
+    from demo.drive import Cast
+
+    city_reviewer = make_user(world.tree.city, "reviewer")
+    cast = Cast(
+        operator=make_user(world.tree.county, "operator"),
+        reviewer=city_reviewer,
+        leader=make_user(world.tree.city, "leader"),
+        rechecker=city_reviewer,
+    )
+    a = drive_to(world.declare(org=world.tree.county, actor=world.admin), State.ACCEPTED, cast=cast)
+
+    def recheck(user):
+        return api_client_for(user).post(
+            f"/api/v1/assessments/{a.pk}/transitions/", {"action": "recheck"}, format="json"
+        )
+
+    from assessments.todo import todo_for
+
+    def waiting(user) -> int:
+        return next(i.count for i in todo_for(user).items if i.key == "recheck")
+
+    assert waiting(city_reviewer) == 1  # the to-do lists it for the city's reviewer
+    assert recheck(world.county_leader).status_code == 403  # the unit itself
+    assert recheck(city_reviewer).json()["state"] == State.RECHECKED

@@ -2,9 +2,9 @@
 
 The tree (the files git knows, committed or not) is copied once per job into a temporary folder;
 each mutant is written into a copy, the tests of its file run there in stages (``pytest -x``,
-SQLite, no browser), and the file is put back. The working tree is never touched. A mutant is killed when the
-tests fail; the run prints a score and exits 1 when a mutant that is not marked equivalent survives
-(or when the tests fail without any mutant)."""
+SQLite, no browser), and the file is put back. The working tree is never touched. A mutant is
+killed when the tests fail; the run prints a score and exits 1 when a mutant that is not marked
+equivalent survives (2 when the tests fail without any mutant)."""
 
 from __future__ import annotations
 

@@ -165,6 +165,14 @@ RELATION_MUTANTS = [
     ),
     Mutant(
         POLICY,
+        "    if parent is None:\n        return None\n    return parent.parent_id",
+        "    return parent.parent_id",
+        "a unit without a parent has no recheck unit",
+        equivalent="no assessment of a root unit exists: declaring one is refused (市级单位不参加评估), "
+        "so recheck_org_id never sees a unit without a parent",
+    ),
+    Mutant(
+        POLICY,
         "return user.is_authenticated and (user.org_id is not None or user.is_superuser)",
         "return user.is_authenticated and user.org_id is not None",
         "a superuser without a unit is refused everything",

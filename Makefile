@@ -68,3 +68,9 @@ beat: broker install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
+
+# Mutation testing of the rule modules: each mutant of devtools/mutation/mutants.py against its
+# tests (SQLite, no browser); fails when one survives. E.g. MUTATE_ARGS="--jobs 1 --only publish".
+.PHONY: mutate
+mutate: install-dev
+	$(PY) -m devtools.mutation $(MUTATE_ARGS)

@@ -5,7 +5,7 @@ from assessments import policy, services
 from assessments.models import Assessment, Round, State, Target
 from assessments.policy import Relation
 from demo.drive import drive_to
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, api_client_for, login, make_user
 
 # SPEC §3, as written there: action | from | to | who | what it needs besides the state.
 SPEC_TRANSITIONS = """
@@ -70,6 +70,7 @@ def test_the_sql_relations_match_the_python_checks(world):
         world.county_reviewer,
         world.colleague,
         world.admin,
+        make_user(t.city, "reviewer"),  # reviews and rechecks the counties
     ]
     for user in officials:
         for relation in Relation:
@@ -187,3 +188,109 @@ def test_the_objections_desk_is_in_the_menu_of_those_who_decide_objections(world
         world.admin.username: True,
         "root": True,
     }
+
+
+def test_a_notice_may_be_closed_from_the_very_moment_it_ends(world):
+    import datetime as dt
+
+    from assessments.selectors import assessment_get_for_user
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    a = assessment_get_for_user(world.leader, a.pk)
+    before = a.notice_ends_at - dt.timedelta(microseconds=1)
+    assert "close_notice" not in policy.allowed_actions(world.leader, a, now=before)
+    assert "close_notice" in policy.allowed_actions(world.leader, a, now=a.notice_ends_at)
+
+
+def test_a_superuser_bound_to_a_unit_as_its_reviewer_neither_reviews_nor_submits_it(world):
+    """The organisation department acts for any parent, but nobody scores the own unit's review."""
+    from django.contrib.auth import get_user_model
+
+    from demo.drive import rows_at
+
+    root = get_user_model().objects.create_superuser(
+        "root-village", password=PASSWORD, org=world.tree.village, role="reviewer"
+    )
+    a = drive_to(world.declare(), State.SUBMITTED, cast=world.cast)
+    rows = rows_at()(a, "review")
+    response = api_client_for(root).put(
+        f"/api/v1/assessments/{a.pk}/scores/review/", {"version": a.version, "scores": rows}, format="json"
+    )
+    assert response.status_code == 403
+    assert not a.scores.filter(stage="review").exists()
+    page = login(root).get(f"/assessments/{a.pk}/").content.decode()
+    assert f"/assessments/{a.pk}/sheet/review/" not in page
+    # the city's administrator, who is not the unit, may
+    assert (
+        f"/assessments/{a.pk}/sheet/review/"
+        in login(world.admin).get(f"/assessments/{a.pk}/").content.decode()
+    )
+    # for the unit's own actions its role counts, as anyone's: a reviewer does not submit
+    back = api_client_for(world.leader).post(
+        f"/api/v1/assessments/{a.pk}/transitions/", {"action": "return", "reason": "补充材料"}, format="json"
+    )
+    assert back.json()["state"] == State.DRAFT
+    response = api_client_for(root).put(
+        f"/api/v1/assessments/{a.pk}/scores/self/",
+        {"version": back.json()["version"], "scores": rows_at()(a, "self")},
+        format="json",
+    )
+    assert response.status_code == 403
+    submit = api_client_for(root).post(f"/api/v1/assessments/{a.pk}/transitions/", {"action": "submit"})
+    assert submit.status_code == 403 and Assessment.objects.get(pk=a.pk).state == State.DRAFT
+
+
+def test_the_assessment_page_offers_a_sheet_only_while_it_is_open(world):
+    a = world.declare()
+    sheet = f"/assessments/{a.pk}/sheet/self/"
+    assert sheet in login(world.operator).get(f"/assessments/{a.pk}/").content.decode()
+    drive_to(a, State.SUBMITTED, cast=world.cast)
+    assert sheet not in login(world.operator).get(f"/assessments/{a.pk}/").content.decode()
+    review = f"/assessments/{a.pk}/sheet/review/"
+    assert review in login(world.reviewer).get(f"/assessments/{a.pk}/").content.decode()
+    drive_to(a, State.REVIEWED, cast=world.cast)
+    assert review not in login(world.reviewer).get(f"/assessments/{a.pk}/").content.decode()
+
+
+def test_the_township_reviewer_cannot_decide_an_objection(world):
+
+    a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
+    objection = services.objection_submit(
+        assessment_id=a.pk, content="公示材料与实际不符", ip_address="10.0.0.2"
+    )
+    response = api_client_for(world.reviewer).post(
+        f"/api/v1/objections/{objection.pk}/decision/",
+        {"decision": "upheld", "reason": "属实"},
+        format="json",
+    )
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "pending"
+
+
+def test_the_citys_reviewer_rechecks_a_county_that_the_city_also_reviewed(world):
+    """A county's parent is the city, which has no parent: the city is its recheck org too."""
+    from demo.drive import Cast
+
+    city_reviewer = make_user(world.tree.city, "reviewer")
+    cast = Cast(
+        operator=make_user(world.tree.county, "operator"),
+        reviewer=city_reviewer,
+        leader=make_user(world.tree.city, "leader"),
+        rechecker=city_reviewer,
+    )
+    a = drive_to(world.declare(org=world.tree.county, actor=world.admin), State.ACCEPTED, cast=cast)
+
+    def recheck(user):
+        return api_client_for(user).post(
+            f"/api/v1/assessments/{a.pk}/transitions/", {"action": "recheck"}, format="json"
+        )
+
+    from assessments.todo import todo_for
+
+    def waiting(user) -> int:
+        return next(i.count for i in todo_for(user).items if i.key == "recheck")
+
+    assert waiting(city_reviewer) == 1  # the to-do lists it for the city's reviewer
+    assert recheck(world.county_leader).status_code == 403  # the unit itself
+    assert recheck(city_reviewer).json()["state"] == State.RECHECKED

@@ -286,3 +286,93 @@ def test_query_counts_are_the_same_for_10_and_1000_units(catalogue):
     # lists: count + one page; progress: org, pace, rounds, children, one grouped query per level
     assert small["/api/v1/assessments/"] == 2 and small["/api/v1/results/"] == 2
     assert small["/api/v1/progress/"] <= 10
+
+
+def test_progress_2024_the_final_year_targets_every_unit_for_the_standard_title(progress_world):
+    body = api_client_for(progress_world).get("/api/v1/progress/", {"year": 2024}).json()
+    assert (body["standard_percent"], body["demonstration_percent"]) == (100, 30)
+    v1 = level(body["children"][0]["levels"], "village")
+    # 100 % of 5 = 5; 30 % of 5 = 1.5 → 2. Titled: 1村 (2022) and 3村 (2023); 2村 was revoked in 2023.
+    assert (v1["standard"], v1["standard_target"], v1["demonstration"], v1["demonstration_target"]) == (
+        2,
+        5,
+        0,
+        2,
+    )
+    assert not v1["standard_on_pace"] and not v1["demonstration_on_pace"]
+    v2 = level(body["children"][1]["levels"], "village")
+    assert (v2["standard_target"], v2["demonstration_target"]) == (3, 1)  # 100 % of 3; 0.9 → 1
+    villages = level(body["levels"], "village")
+    assert (villages["standard_target"], villages["demonstration_target"]) == (8, 3)
+
+
+def test_progress_shows_the_share_of_units_titled_to_one_decimal(progress_world):
+    body = api_client_for(progress_world).get("/api/v1/progress/", {"year": 2024}).json()
+    v1 = level(body["children"][0]["levels"], "village")
+    assert (v1["standard_rate"], v1["demonstration_rate"]) == (40.0, 0.0)  # 2 of 5, 0 of 5
+    villages = level(body["levels"], "village")
+    assert (villages["standard_rate"], villages["demonstration_rate"]) == (37.5, 12.5)  # 3 of 8, 1 of 8
+    v2 = level(body["children"][1]["levels"], "village")
+    assert v2["standard_rate"] == 33.3  # 1 of 3
+    # 二街道 has no groups: no share rather than 0 %
+    groups = level(body["children"][1]["levels"], "group")
+    assert (groups["units"], groups["standard_rate"], groups["demonstration_rate"]) == (0, None, None)
+
+
+def test_a_title_revoked_during_a_year_does_not_count_for_that_year_but_for_the_years_before(progress_world):
+    def titled(year):
+        body = api_client_for(progress_world).get("/api/v1/progress/", {"year": year}).json()
+        return level(body["children"][0]["levels"], "village")["standard"]
+
+    # 2村 was granted in 2022 and revoked in June 2023
+    assert (titled(2022), titled(2023)) == (2, 2)  # 2022: 1村 and 2村; 2023: 1村 and 3村
+
+
+def test_deactivated_units_are_neither_counted_nor_targeted(progress_world):
+    from orgs.services import org_update
+
+    org_update(org=Organisation.objects.get(code="530401001005"), is_active=False)
+    org_update(org=Organisation.objects.get(code="530401002"), is_active=False)
+    body = api_client_for(progress_world).get("/api/v1/progress/", {"year": 2022}).json()
+    assert [c["name"] for c in body["children"]] == ["一镇"]
+    v1 = level(body["children"][0]["levels"], "village")
+    assert (v1["units"], v1["standard_target"], v1["demonstration_target"]) == (4, 1, 0)  # 1.2 → 1; 0.4 → 0
+    townships = level(body["levels"], "township")
+    assert townships["units"] == 1
+
+
+def test_cumulative_pace_never_targets_more_than_every_unit(progress_world):
+    from assessments.models import PaceTarget
+
+    PaceTarget.objects.filter(year=2024, target="standard").update(percent=50)  # 30 + 40 + 50
+    body = api_client_for(progress_world).get("/api/v1/progress/", {"year": 2024}).json()
+    assert body["standard_percent"] == 100
+    assert level(body["children"][0]["levels"], "village")["standard_target"] == 5
+
+
+def test_a_revoked_title_does_not_show_in_the_results(world):
+    a = drive_to(world.declare(), "revoked", cast=world.cast)
+    row = api_client_for(world.leader).get("/api/v1/results/", {"year": 2024}).json()["results"][0]
+    assert (row["org_code"], row["state"], row["title"], row["title_status"]) == (
+        a.org.code,
+        "revoked",
+        None,
+        "revoked",
+    )
+
+
+def test_a_unit_without_a_final_score_has_no_rank(world):
+    make_assessment(world.tree.village, 2024, final=Decimal(90))
+    make_assessment(world.tree.sibling_village, 2024, final=None, state="submitted")
+    rows = api_client_for(world.leader).get("/api/v1/results/", {"year": 2024}).json()["results"]
+    assert {r["org_code"]: r["rank"] for r in rows} == {"530401001001": 1, "530401001002": None}
+
+
+def test_rankings_are_separate_for_each_level_and_each_title(world):
+    make_assessment(world.tree.village, 2024, final=Decimal(80))
+    make_assessment(world.tree.township, 2024, final=Decimal(95))
+    make_assessment(world.tree.sibling_village, 2024, final=Decimal(85))
+    demonstration = make_assessment(world.tree.far_village, 2024, target="demonstration", final=Decimal(99))
+    rows = api_client_for(world.admin).get("/api/v1/results/", {"year": 2024}).json()["results"]
+    ranks = {r["org_code"]: r["rank"] for r in rows}
+    assert ranks == {"530401001001": 2, "530401001002": 1, "530401001": 1, demonstration.org.code: 1}

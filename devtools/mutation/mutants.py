@@ -11,6 +11,8 @@ SCORING = "indicators/scoring.py"
 SELECTORS = "assessments/selectors.py"
 SERIALIZERS = "assessments/api/serializers.py"
 CAMPAIGN = "assessments/services/campaign.py"
+BASE = "assessments/services/_base.py"
+SHEETS = "assessments/services/sheets.py"
 
 
 @dataclass(frozen=True)
@@ -576,6 +578,41 @@ SELECTOR_MUTANTS = [
     ),
 ]
 
+# The hardening rules: who sees an objector's contact, stale versions, plain decimal scores.
+HARDENING_MUTANTS = [
+    Mutant(
+        POLICY,
+        "    return may_decide_objection(user, assessment)\n\n\ndef may_see_objections",
+        "    return True\n\n\ndef may_see_objections",
+        "everyone in scope sees the objector's contact",
+    ),
+    Mutant(
+        BASE,
+        "    if version is None and not required:",
+        "    if not required:",
+        "a stale decision goes ahead",
+    ),
+    Mutant(
+        BASE,
+        "    if version != assessment.version:",
+        "    if version < assessment.version:",
+        "a version from the future is taken",
+    ),
+    Mutant(
+        SHEETS,
+        "match = PLAIN_SCORE.fullmatch(raw)",
+        "match = PLAIN_SCORE.match(raw)",
+        "trailing junk after a score",
+    ),
+    Mutant(SHEETS, r"(?:\.[0-9]{1,2})?", r"(?:\.[0-9]+)?", "any number of decimals"),
+    Mutant(
+        SHEETS,
+        "if match is None:\n            return None, NOT_A_NUMBER",
+        "if False:\n            pass",
+        "any text Decimal reads",
+    ),
+]
+
 MUTANTS: list[Mutant] = [
     *RULE_MUTANTS,
     *RELATION_MUTANTS,
@@ -584,6 +621,7 @@ MUTANTS: list[Mutant] = [
     *DECLARATION_MUTANTS,
     *SCORING_MUTANTS,
     *SELECTOR_MUTANTS,
+    *HARDENING_MUTANTS,
 ]
 
 # The tests each file's mutants run against, in stages: one pytest run each, fastest and most
@@ -594,6 +632,7 @@ TESTS: dict[str, list[list[str]]] = {
     POLICY: [
         ["tests/assessments/test_policy.py"],
         [
+            "tests/assessments/test_objection_contact.py",
             "tests/assessments/test_actions.py",
             "tests/assessments/test_scores.py",
             "tests/assessments/test_evidence.py",
@@ -608,4 +647,6 @@ TESTS: dict[str, list[list[str]]] = {
     SELECTORS: [["tests/assessments/test_results.py"], ["tests/assessments/test_titles.py"]],
     SERIALIZERS: [["tests/assessments/test_results.py"]],
     CAMPAIGN: [["tests/assessments/test_results.py"]],
+    BASE: [["tests/assessments/test_versions.py"], ["tests/assessments/test_scores.py"]],
+    SHEETS: [["tests/assessments/test_score_notation.py"], ["tests/assessments/test_scores.py"]],
 }

@@ -49,6 +49,15 @@ def test_the_version_of_long_ago_is_refused(world):
     assert snapshot(a) == before
 
 
+def test_a_version_the_assessment_has_not_reached_is_refused(world):
+    """A client that made up or mistyped a version is not taken at its word."""
+    a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
+    before = snapshot(a)
+    response = transition(world.leader, a, {"action": "accept", "version": a.version + 1})
+    assert response.status_code == 409 and response.json()["code"] == "stale_version"
+    assert snapshot(a) == before
+
+
 def test_the_current_version_is_accepted_and_moves_on(world):
     a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     response = transition(world.leader, a, {"action": "accept", "version": a.version})

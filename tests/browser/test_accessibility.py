@@ -142,7 +142,8 @@ def test_every_page_passes_axe_in_english(live_server, transactional_db, scenes,
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_failure_pages_pass_axe(live_server, transactional_db, new_page, viewport):
-    """The 503 page (database gone) and the 500 page (a bug), as a visitor sees them."""
+    """The 503 page (database gone), the 500 page (a bug) and the 400 page (input refused at the
+    edge), as a visitor sees them."""
     from unittest import mock
 
     from django.db import OperationalError
@@ -155,4 +156,6 @@ def test_failure_pages_pass_axe(live_server, transactional_db, new_page, viewpor
             response = page.goto(live_server.url + "/notices/")
             assert response.status == status
         problems += violations(page, name)
+    assert page.goto(live_server.url + "/notices/?q=%00").status == 400
+    problems += violations(page, "400")
     assert problems == []

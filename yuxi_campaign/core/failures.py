@@ -12,7 +12,6 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +31,10 @@ def _answer(request, status: int, detail: str, template: str) -> HttpResponse:
             {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        context = {"LANGUAGE_CODE": translation.get_language(), "retry_after": RETRY_AFTER_SECONDS}
         try:
-            html = loader.render_to_string(template, {**context, "path": request.path})
+            html = loader.render_to_string(
+                template, {"retry_after": RETRY_AFTER_SECONDS, "path": request.path}
+            )
         except Exception:  # noqa: BLE001 - the failure page must not fail in turn (no static manifest...)
             logger.exception("the %s page could not be rendered", status)
             html = (

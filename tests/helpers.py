@@ -3,6 +3,10 @@ bound to units, API clients logged in as them, and the nested-set invariants of 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
+from django.db import connections
 from django.http import HttpRequest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -111,3 +115,26 @@ def assert_tree_valid(tree_id: int) -> None:
         for level in ("county", "township", "village"):
             expected = parent["id"] if parent["level"] == level else parent[f"{level}_id"]
             assert r[f"{level}_id"] == expected, f"node {r['id']} has a stale {level}"
+
+
+def at_once(jobs: list[Callable[[], object]]) -> list[BaseException | None]:
+    """Start every job at the same moment, each in its own thread with its own database
+    connection (closed when it ends); what each raised, or None, in the order of ``jobs``."""
+    barrier = threading.Barrier(len(jobs))
+    raised: list[BaseException | None] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            job()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            raised[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return raised

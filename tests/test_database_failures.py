@@ -64,25 +64,23 @@ def test_pages_answer_a_friendly_chinese_503_when_the_database_is_down(database_
 
 
 @pytest.mark.django_db
-def test_a_bug_under_api_answers_json_500_without_a_traceback(client, world):
+@pytest.mark.parametrize(
+    ("broken", "path", "says"),
+    [
+        ("assessments.api.assessments.AssessmentViewSet.list", "/api/v1/assessments/", '"detail"'),
+        ("assessments.views.lists.todo_for", "/", "服务器出了错误"),
+    ],
+    ids=["api", "page"],
+)
+def test_a_bug_answers_500_without_a_traceback(client, world, broken, path, says):
     client.raise_request_exception = False
     client.force_login(world.leader)
-    with mock.patch("assessments.api.assessments.AssessmentViewSet.list", side_effect=KeyError("secret")):
-        response = client.get("/api/v1/assessments/")
-    assert response.status_code == 500
-    assert response.json() == {"detail": "服务器内部错误，已记录，请稍后再试或联系管理员"}
-    assert "Retry-After" not in response
-    shows_nothing_inside(response)
-
-
-@pytest.mark.django_db
-def test_a_bug_on_a_page_answers_the_plain_500_page(client, world):
-    client.raise_request_exception = False
-    client.force_login(world.leader)
-    with mock.patch("assessments.views.lists.todo_for", side_effect=KeyError("secret")):
-        response = client.get("/")
-    assert response.status_code == 500
-    assert "服务器出了错误" in response.content.decode()
+    with mock.patch(broken, side_effect=KeyError("secret")):
+        response = client.get(path)
+    assert response.status_code == 500 and "Retry-After" not in response
+    assert says in response.content.decode()
+    if path.startswith("/api/"):
+        assert response.json() == {"detail": "服务器内部错误，已记录，请稍后再试或联系管理员"}
     shows_nothing_inside(response)
 
 

@@ -3,7 +3,6 @@ does not apply to the unit, a file past the assessment's quota (also when upload
 clean-up of files whose upload died before its row was committed."""
 
 import os
-import threading
 import time
 import uuid
 from unittest import mock
@@ -17,7 +16,7 @@ from assessments import services
 from assessments.models import Assessment, Evidence
 from assessments.storage import evidence_dir
 from demo.drive import PDF
-from tests.helpers import api_client_for
+from tests.helpers import api_client_for, at_once
 from yuxi_campaign.core.errors import InvalidInput
 
 
@@ -106,31 +105,19 @@ def test_simultaneous_uploads_cannot_pass_the_quota_together(world, settings, pr
     settings.EVIDENCE_MAX_FILES = 3
     a = world.declare()
     indicator = a.indicator_set.indicators.filter(evidence_required=True).first()
-    barrier = threading.Barrier(6)
-    outcomes: list[str] = []
 
     def upload(n):
-        try:
-            barrier.wait()
-            services.evidence_add(
-                assessment_id=a.pk,
-                indicator_id=indicator.pk,
-                upload=SimpleUploadedFile(f"{n}.pdf", PDF),
-                actor=world.operator,
-            )
-            outcomes.append("ok")
-        except InvalidInput:
-            outcomes.append("400")
-        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test
-            outcomes.append(repr(exc))
-        finally:
-            connections.close_all()
+        services.evidence_add(
+            assessment_id=a.pk,
+            indicator_id=indicator.pk,
+            upload=SimpleUploadedFile(f"{n}.pdf", PDF),
+            actor=world.operator,
+        )
 
-    threads = [threading.Thread(target=upload, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    raised = at_once([lambda n=n: upload(n) for n in range(6)])
+    outcomes = [
+        "ok" if exc is None else "400" if isinstance(exc, InvalidInput) else repr(exc) for exc in raised
+    ]
     assert sorted(outcomes) == ["400"] * 3 + ["ok"] * 3
     assert Evidence.objects.filter(assessment=a).count() == 3
     assert len(stored_files(private_media)) == 3

@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, Event
-from demo.drive import Cast, attach_evidence, drive_to, end_notice, save_sheet
+from demo.drive import Cast, drive_to
+from tests.assessments.helpers import ready_to_leave
 from tests.helpers import api_client_for, make_user
 
 FUTURE = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
@@ -158,18 +159,7 @@ class Matrix:
                 )
             else:
                 drive_to(a, state, cast=self.casts[a.pk])
-            self.prepare(a, state)
-
-    def prepare(self, a, state: str) -> None:
-        """Meet every precondition of the actions from ``state`` other than permission and state."""
-        cast = self.casts[a.pk]
-        if state == "draft":
-            save_sheet(a, "self", cast.operator)
-            attach_evidence(a, cast.operator)
-        elif state == "submitted":
-            save_sheet(a, "review", cast.reviewer)
-        elif state == "in_notice":
-            end_notice(a)
+            ready_to_leave(a, state, self.casts[a.pk])
 
     @staticmethod
     def snapshot(a) -> tuple:

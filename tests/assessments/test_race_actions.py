@@ -6,15 +6,14 @@ decision that is legal from the winner's new state went through as well (recheck
 Run on PostgreSQL (CI's second run), where the row lock lets the threads truly overlap."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, Event, Notification, State
 from demo.drive import drive_to, end_notice, save_sheet
+from tests.helpers import at_once
 from yuxi_campaign.core.errors import DomainError
 
 DEADLINE = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
@@ -44,30 +43,10 @@ RACES = {
 
 def race(jobs) -> list[str]:
     """Run the jobs at the same moment; each one's outcome: "ok" or the refusal's status code."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-            result = "ok"
-        except DomainError as exc:
-            result = str(exc.status_code)
-        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test
-            result = repr(exc)
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
+    return [
+        "ok" if exc is None else str(exc.status_code) if isinstance(exc, DomainError) else repr(exc)
+        for exc in at_once(jobs)
+    ]
 
 
 def prepare(world, state):

@@ -4,35 +4,15 @@ On PostgreSQL (CI's second run) the lock is SELECT … FOR UPDATE on the tree lo
 writers queue on the IMMEDIATE transaction. Without the lock, mptt computes each insert's gap from
 a parent row it read before another insert shifted it, and lft/rght values collide."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from orgs.models import Organisation
 from orgs.services import org_create, org_move, orgs_bulk_load
-from tests.helpers import assert_tree_valid, tree_rows
+from tests.helpers import assert_tree_valid, at_once, tree_rows
 
 
 def _run_threads(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def wrap(job):
-        try:
-            barrier.wait()
-            job()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return errors
+    return [exc for exc in at_once(jobs) if exc is not None]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -25,7 +25,7 @@ from .models import (
     Title,
     TitleStatus,
 )
-from .storage import evidence_path
+from .storage import evidence_storage
 
 
 def assessments_for_user(user: User) -> QuerySet[Assessment]:
@@ -51,17 +51,19 @@ def assessment_get_for_user(user: User, pk) -> Assessment:
 
 
 def evidence_file_response(assessment: Assessment, evidence_id):
-    """The stored file of one evidence row of ``assessment`` (already scope-checked), as a private
-    attachment that browsers must not sniff; OutOfScope when there is no such row or file."""
+    """The stored file of one evidence row of ``assessment`` (already scope-checked), streamed from
+    the evidence storage as a private attachment that browsers must not sniff; OutOfScope when
+    there is no such row or file."""
     e = Evidence.objects.filter(
         pk=evidence_id if str(evidence_id).isdigit() else -1, assessment=assessment
     ).first()
-    path = evidence_path(e.stored_name) if e else None
-    if e is None or not path.is_file():
+    if e is None:
         raise OutOfScope("未找到该佐证材料")
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=e.original_name, content_type=e.content_type
-    )
+    try:
+        handle = evidence_storage().open(e.stored_name, "rb")
+    except FileNotFoundError:
+        raise OutOfScope("未找到该佐证材料") from None
+    response = FileResponse(handle, as_attachment=True, filename=e.original_name, content_type=e.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

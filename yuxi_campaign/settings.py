@@ -139,6 +139,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files are never served from a public URL: they are streamed by a view that checks the
+# caller's scope, from the storage named "evidence". EVIDENCE_STORAGE=local (the default) keeps them
+# under PRIVATE_MEDIA_ROOT/evidence on this host, fine for one web host; with more than one, every
+# host and worker must see the same files: EVIDENCE_STORAGE=s3 puts them in a bucket of an
+# S3-compatible object store (on premises or not).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+EVIDENCE_STORAGE = env_str("EVIDENCE_STORAGE", "local").strip().lower()
+if EVIDENCE_STORAGE == "local":
+    _evidence_storage: dict = {"BACKEND": "assessments.storage.PrivateFileSystemStorage"}
+elif EVIDENCE_STORAGE == "s3":
+    if not env_str("EVIDENCE_S3_BUCKET"):
+        raise ConfigError("EVIDENCE_STORAGE=s3 needs EVIDENCE_S3_BUCKET (the bucket's name)")
+    _evidence_storage = {
+        "BACKEND": "assessments.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EVIDENCE_S3_BUCKET"),
+            # Empty: Amazon S3 itself; an on-premises store gives its address (https://s3.intra:9000).
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role).
+            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("EVIDENCE_S3_SECRET_KEY") or None,
+            "location": env_str("EVIDENCE_S3_PREFIX", "evidence"),  # key prefix inside the bucket
+            # Path-style addresses (host/bucket/key) work with every S3-compatible server.
+            "addressing_style": env_str("EVIDENCE_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # A CA bundle for a store whose certificate an internal authority signed.
+            "verify": env_str("EVIDENCE_S3_CA_BUNDLE") or None,
+            "default_acl": None,  # no ACL sent: objects stay as private as the bucket
+            "querystring_auth": True,  # never an unsigned link (and the storage refuses any link)
+            "file_overwrite": True,  # names are fresh uuid4s: no existence check per upload
+            # A download is read from the store into memory up to 1 MB, into a temporary file above.
+            "max_memory_size": 1024 * 1024,
+        },
+    }
+else:
+    raise ConfigError(f"EVIDENCE_STORAGE={EVIDENCE_STORAGE!r}: use local or s3")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -148,10 +185,8 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    "evidence": _evidence_storage,
 }
-# Evidence files are never served from a public URL: they live here and are streamed by a view
-# that checks the caller's scope.
-PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Per assessment: the total size and the number of its evidence files.
 EVIDENCE_QUOTA_BYTES = env_int("EVIDENCE_QUOTA_BYTES", 200 * 1024 * 1024)
@@ -166,11 +201,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# With CACHE_URL (Redis) every process of every host shares the cache, so the API's throttles
+# count each address once, whichever host answers; sessions are read from Redis and written
+# through to the database ("cached_db"): a lost, flushed or evicted cache (it is shared with
+# everything else cached) signs nobody out, and a logout is seen by every host at once. Without
+# Redis the cache is per process, so sessions stay in the database alone: a per-process copy
+# would let another process still honour a session after its logout. Login lockouts (axes) are
+# counted in the database either way.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,12 +1,14 @@
 """Evidence files of the self sheet: only for indicators that apply to the unit, checked by
 content, within the assessment's quota (size and count, checked under the assessment's lock so
 that simultaneous uploads cannot pass it together), stored under a generated name outside any
-public URL, removed again when the transaction that recorded them fails, and by the periodic
-clean-up when the process died before it could."""
+public URL, in the evidence storage (local disk or an object store: storage.py), removed again
+when the transaction that recorded them fails, and by the periodic clean-up when the process died
+before it could."""
 
 from __future__ import annotations
 
 import hashlib
+import datetime as dt
 import uuid
 import zipfile
 from pathlib import Path
@@ -23,7 +25,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, Wron
 from .. import policy
 from ..labels import state_zh
 from ..models import Assessment, Evidence, Stage
-from ..storage import evidence_dir, evidence_path
+from ..storage import evidence_storage
 from ._base import lock_assessment, record
 from .sheets import applicable, sheet_indicators
 
@@ -62,17 +64,17 @@ def _sniff(upload, extension: str) -> str | None:
 def evidence_add(*, assessment_id: int, indicator_id, upload, actor: User) -> Evidence:
     """Store an uploaded file for one indicator of the self sheet. The file is written under a
     generated name; if the transaction fails it is removed again."""
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic(durable=True):
             return _evidence_add(assessment_id, indicator_id, upload, actor, written)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name in written:
+            evidence_storage().delete(name)
         raise
 
 
-def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path]) -> Evidence:
+def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[str]) -> Evidence:
     assessment = _lock_for_evidence(assessment_id, actor, "上传")
     indicators = sheet_indicators(assessment)
     try:
@@ -105,14 +107,16 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[Path
     _check_quota(assessment, upload.size)
     if problem := _sniff(upload, extension):
         raise InvalidInput(problem, fields={"file": [problem]})
-    stored_name = f"{uuid.uuid4().hex}.{extension}"
-    target = evidence_path(stored_name)
     digest = hashlib.sha256()
-    written.append(target)
-    with target.open("xb") as handle:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            handle.write(chunk)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored_name = f"{uuid.uuid4().hex}.{extension}"
+    written.append(stored_name)  # before the write: a write that fails half-way is removed too
+    saved = evidence_storage().save(stored_name, upload)
+    if saved != stored_name:  # a storage may pick another name; the row keeps the one it chose
+        written.append(saved)
+        stored_name = saved
     evidence = Evidence.objects.create(
         assessment=assessment,
         indicator=indicator,
@@ -141,7 +145,7 @@ def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
         evidence = Evidence.objects.get(pk=evidence_id, assessment=assessment)
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise OutOfScope("未找到该佐证材料") from None
-    path = evidence_path(evidence.stored_name)
+    stored_name = evidence.stored_name
     evidence.delete()
     record(
         assessment,
@@ -151,7 +155,7 @@ def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
         to_state=assessment.state,
         data={"indicator": evidence.indicator.code, "file": evidence.original_name},
     )
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    transaction.on_commit(lambda: evidence_storage().delete(stored_name))
 
 
 def _lock_for_evidence(assessment_id, actor: User, verb: str) -> Assessment:
@@ -201,13 +205,25 @@ def _check_quota(assessment: Assessment, size: int) -> None:
 def evidence_cleanup() -> int:
     """Remove stored files that no row refers to: left by an upload whose process died before its
     transaction ended, or by a deletion whose process died before it removed the file. Files
-    younger than ``EVIDENCE_CLEANUP_GRACE_SECONDS`` are kept: an upload may still be under way."""
-    folder = evidence_dir()
-    cutoff = timezone.now().timestamp() - settings.EVIDENCE_CLEANUP_GRACE_SECONDS
+    younger than ``EVIDENCE_CLEANUP_GRACE_SECONDS`` are kept: an upload may still be under way.
+    Only the storage's listing and the age of the files without a row are asked for (one request
+    each on an object store), so the job works the same on local disk and on a shared bucket."""
+    storage = evidence_storage()
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.EVIDENCE_CLEANUP_GRACE_SECONDS)
     known = set(Evidence.objects.values_list("stored_name", flat=True))
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:  # local disk before the first upload
+        return 0
     removed = 0
-    for path in folder.iterdir():
-        if path.name not in known and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
+    for name in names:
+        if name in known:
+            continue
+        try:
+            if storage.get_modified_time(name) >= cutoff:
+                continue
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        storage.delete(name)
+        removed += 1
     return removed

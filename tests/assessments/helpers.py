@@ -4,8 +4,11 @@ demo's ``drive_to`` with ``world.cast``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assessments import services
 from assessments.models import Assessment, Round
+from assessments.storage import evidence_storage
 from demo.drive import Cast, attach_evidence, end_notice, save_sheet
 from tests.helpers import Tree, make_user
 
@@ -48,3 +51,10 @@ def ready_to_leave(a: Assessment, state: str, cast: Cast) -> None:
         save_sheet(a, "review", cast.reviewer)
     elif state == "in_notice":
         end_notice(a)
+
+
+def evidence_dir() -> Path:
+    """The folder of the evidence storage on local disk (the default), made if missing."""
+    path = Path(evidence_storage().location)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Evidence, State
-from assessments.storage import evidence_dir
+from tests.assessments.helpers import evidence_dir
 from demo.drive import PDF, drive_to
 from tests.helpers import api_client_for
 

@@ -14,7 +14,7 @@ from django.db import connections
 
 from assessments import services
 from assessments.models import Assessment, Evidence
-from assessments.storage import evidence_dir
+from tests.assessments.helpers import evidence_dir
 from demo.drive import PDF
 from tests.helpers import api_client_for, at_once
 from yuxi_campaign.core.errors import InvalidInput

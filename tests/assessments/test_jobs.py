@@ -59,7 +59,7 @@ def test_the_in_process_loop_runs_each_job_on_its_own_period(world):
 
 
 def test_evidence_left_behind_is_cleaned_up_without_a_broker(world, private_media):
-    from assessments.storage import evidence_dir
+    from tests.assessments.helpers import evidence_dir
 
     orphan = evidence_dir() / "left-by-a-crash.pdf"
     orphan.write_bytes(b"%PDF-1.4")

@@ -99,3 +99,45 @@ def parse_database_url(url: str, *, base_dir: str, pool_size: int = 8, pool_time
             "OPTIONS": db_options,
         }
     raise ConfigError(f"DATABASE_URL={url!r}: only sqlite:/// and postgres:// are supported")
+
+
+def evidence_storage_from_env() -> dict:
+    """The STORAGES entry of the evidence files, from EVIDENCE_STORAGE: ``local`` (the default, a
+    folder under PRIVATE_MEDIA_ROOT on this host) or ``s3`` (a bucket of an S3-compatible object
+    store that every host shares, configured by the EVIDENCE_S3_* variables)."""
+    kind = env_str("EVIDENCE_STORAGE", "local").strip().lower()
+    if kind == "local":
+        return {"BACKEND": "assessments.storage.PrivateFileSystemStorage"}
+    if kind != "s3":
+        raise ConfigError(f"EVIDENCE_STORAGE={kind!r}: use local or s3")
+    bucket = env_str("EVIDENCE_S3_BUCKET").strip()
+    if not bucket:
+        raise ConfigError("EVIDENCE_STORAGE=s3 needs EVIDENCE_S3_BUCKET (the bucket's name)")
+    access_key, secret_key = env_str("EVIDENCE_S3_ACCESS_KEY"), env_str("EVIDENCE_S3_SECRET_KEY")
+    if bool(access_key) != bool(secret_key):
+        raise ConfigError(
+            "EVIDENCE_S3_ACCESS_KEY and EVIDENCE_S3_SECRET_KEY go together: set both or neither"
+        )
+    return {
+        "BACKEND": "assessments.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: Amazon S3 itself; an on-premises store gives its address (https://s3.intra:9000).
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            # Neither: boto3's own chain (AWS_ACCESS_KEY_ID and so on, an instance role).
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": env_str("EVIDENCE_S3_PREFIX", "evidence"),  # key prefix inside the bucket
+            # Path-style addresses (host/bucket/key) work with every S3-compatible server.
+            "addressing_style": env_str("EVIDENCE_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # A CA bundle for a store whose certificate an internal authority signed.
+            "verify": env_str("EVIDENCE_S3_CA_BUNDLE") or None,
+            "default_acl": None,  # no ACL sent: objects stay as private as the bucket
+            "querystring_auth": True,  # never an unsigned link (and the storage refuses any link)
+            "file_overwrite": True,  # names are fresh uuid4s: no existence check per upload
+            # A download is read from the store into memory up to 1 MB, into a temporary file above.
+            "max_memory_size": 1024 * 1024,
+        },
+    }

@@ -10,7 +10,15 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from .core.jobs import beat_schedule
-from .env import ConfigError, env_bool, env_int, env_list, env_str, parse_database_url
+from .env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    evidence_storage_from_env,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,37 +153,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # host and worker must see the same files: EVIDENCE_STORAGE=s3 puts them in a bucket of an
 # S3-compatible object store (on premises or not).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
-EVIDENCE_STORAGE = env_str("EVIDENCE_STORAGE", "local").strip().lower()
-if EVIDENCE_STORAGE == "local":
-    _evidence_storage: dict = {"BACKEND": "assessments.storage.PrivateFileSystemStorage"}
-elif EVIDENCE_STORAGE == "s3":
-    if not env_str("EVIDENCE_S3_BUCKET"):
-        raise ConfigError("EVIDENCE_STORAGE=s3 needs EVIDENCE_S3_BUCKET (the bucket's name)")
-    _evidence_storage = {
-        "BACKEND": "assessments.storage.PrivateS3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("EVIDENCE_S3_BUCKET"),
-            # Empty: Amazon S3 itself; an on-premises store gives its address (https://s3.intra:9000).
-            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("EVIDENCE_S3_REGION") or None,
-            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role).
-            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY") or None,
-            "secret_key": env_str("EVIDENCE_S3_SECRET_KEY") or None,
-            "location": env_str("EVIDENCE_S3_PREFIX", "evidence"),  # key prefix inside the bucket
-            # Path-style addresses (host/bucket/key) work with every S3-compatible server.
-            "addressing_style": env_str("EVIDENCE_S3_ADDRESSING_STYLE", "path"),
-            "signature_version": "s3v4",
-            # A CA bundle for a store whose certificate an internal authority signed.
-            "verify": env_str("EVIDENCE_S3_CA_BUNDLE") or None,
-            "default_acl": None,  # no ACL sent: objects stay as private as the bucket
-            "querystring_auth": True,  # never an unsigned link (and the storage refuses any link)
-            "file_overwrite": True,  # names are fresh uuid4s: no existence check per upload
-            # A download is read from the store into memory up to 1 MB, into a temporary file above.
-            "max_memory_size": 1024 * 1024,
-        },
-    }
-else:
-    raise ConfigError(f"EVIDENCE_STORAGE={EVIDENCE_STORAGE!r}: use local or s3")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -185,7 +162,7 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
-    "evidence": _evidence_storage,
+    "evidence": evidence_storage_from_env(),
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Per assessment: the total size and the number of its evidence files.

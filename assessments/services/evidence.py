@@ -7,8 +7,8 @@ before it could."""
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 import uuid
 import zipfile
 from pathlib import Path

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Evidence, State
-from tests.assessments.helpers import evidence_dir
 from demo.drive import PDF, drive_to
+from tests.assessments.helpers import evidence_dir
 from tests.helpers import api_client_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -14,8 +14,8 @@ from django.db import connections
 
 from assessments import services
 from assessments.models import Assessment, Evidence
-from tests.assessments.helpers import evidence_dir
 from demo.drive import PDF
+from tests.assessments.helpers import evidence_dir
 from tests.helpers import api_client_for, at_once
 from yuxi_campaign.core.errors import InvalidInput
 

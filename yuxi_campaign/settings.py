@@ -171,6 +171,10 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A list's count of a big scope (at least this many rows) is kept this long in the cache, per
+# user scope and filters; smaller scopes are counted on every request.
+LIST_COUNT_CACHE_MIN = env_int("LIST_COUNT_CACHE_MIN", 5000)
+LIST_COUNT_CACHE_SECONDS = env_int("LIST_COUNT_CACHE_SECONDS", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

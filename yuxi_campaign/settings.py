@@ -192,6 +192,10 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A list's count of a big scope (at least this many rows) is kept this long in the cache, per
+# user scope and filters; smaller scopes are counted on every request.
+LIST_COUNT_CACHE_MIN = env_int("LIST_COUNT_CACHE_MIN", 5000)
+LIST_COUNT_CACHE_SECONDS = env_int("LIST_COUNT_CACHE_SECONDS", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

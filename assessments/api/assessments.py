@@ -4,6 +4,7 @@ transitions (one or many) and event log. Each write is one service call."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.functional import empty
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,10 +16,11 @@ from orgs.selectors import org_get_for_user
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 from yuxi_campaign.core.schema import errors
 
-from .. import selectors, services
+from .. import listing, selectors, services
 from ..filters import AssessmentFilter
 from ..models import Assessment, Event, Round, Stage
 from .serializers import (
+    AssessmentRowSerializer,
     AssessmentSerializer,
     BulkResultSerializer,
     BulkTransitionSerializer,
@@ -32,6 +34,13 @@ from .serializers import (
     TransitionSerializer,
 )
 
+
+def _resolved(user):
+    """The user behind a lazy ``request.user``, so that rows do not go through the proxy."""
+    wrapped = getattr(user, "_wrapped", None)
+    return user if wrapped is None or wrapped is empty else wrapped
+
+
 EVIDENCE_TYPES = sorted({content_type for content_type, _magic in services.SIGNATURES.values()})
 
 
@@ -41,9 +50,15 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Assessment.objects.none()  # the model, for the schema; rows come from get_queryset
 
     def get_queryset(self):
-        # Queries: count + one page (org, parent, round and set joined; pending objections as EXISTS).
-        qs = selectors.with_detail(selectors.assessments_for_user(self.request.user))
-        return qs.order_by("-round__year", "org__tree_id", "org__lft", "target")
+        return selectors.assessments_for_user(self.request.user)
+
+    def list(self, request):
+        # Queries: the counts per round (kept briefly for a big scope) + one page per round it spans
+        # (usually one: unit, parent and round joined; pending objections as EXISTS), in index order.
+        rows = listing.RoundFirstRows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        context = {**self.get_serializer_context(), "user": _resolved(request.user)}
+        return self.get_paginated_response(AssessmentRowSerializer(page, many=True, context=context).data)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user, "now": timezone.now()}

@@ -18,7 +18,7 @@ from yuxi_campaign.core.api import (
     whole_number,
 )
 
-from .. import policy, selectors
+from .. import listing, policy, selectors
 from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
 
 
@@ -61,6 +61,29 @@ class AssessmentSerializer(serializers.Serializer):
         return policy.allowed_actions(
             self.context["user"], a, now=self.context["now"], has_pending_objection=pending
         )
+
+
+class AssessmentRowSerializer(AssessmentSerializer):
+    """A list row: the same fields as ``AssessmentSerializer`` (the schema documents that one),
+    from a ``.values()`` row of ``listing.ROW_FIELDS``. ``allowed_actions`` is read from values
+    already in the row (parent, recheck unit, state, pending objection), once per distinct case."""
+
+    org_code = serializers.CharField(source="org__code")
+    org_name = serializers.CharField(source="org__name")
+    level = serializers.ChoiceField(choices=Level.choices, source="org__level")
+    year = serializers.IntegerField(source="round__year")
+
+    def get_allowed_actions(self, row) -> list[str]:
+        user, now = self.context["user"], self.context["now"]
+        view = listing.RowView.of(row)
+        ended = view.notice_ends_at is not None and now >= view.notice_ends_at
+        me = user.org_id
+        relations = (view.org_id == me, view.org.parent_id == me, policy.recheck_org_id(view) == me)
+        case = (view.state, relations, ended, row["has_pending_objection"])
+        memo = self.context.setdefault("allowed_actions_memo", {})
+        if case not in memo:
+            memo[case] = policy.allowed_actions(user, view, now=now, has_pending_objection=case[-1])
+        return memo[case]
 
 
 class DeclareSerializer(serializers.Serializer):

@@ -15,9 +15,9 @@ from orgs.models import Level
 from orgs.selectors import orgs_for_user
 from yuxi_campaign.core.filters import applied
 
-from .. import policy, selectors
+from .. import listing, policy, selectors
 from ..filters import AssessmentPageFilter, ObjectionFilter
-from ..labels import ACTION_LABELS
+from ..labels import ACTION_LABELS, STATE_LABELS, TARGET_LABELS
 from ..models import Notification, Round, State
 from ..todo import todo_for
 from .common import PAGE_SIZE
@@ -34,17 +34,25 @@ def home(request):
 
 @login_required
 def assessment_list(request):
-    # Queries: session/user, rounds, count, one page (org, parent, round, set joined, objections as EXISTS)
-    # (+ one for `within`).
-    qs = selectors.with_detail(selectors.assessments_for_user(request.user))
-    qs = qs.order_by("-round__year", "org__tree_id", "org__lft", "target")
-    filterset = AssessmentPageFilter(request.GET, queryset=qs, request=request)
+    # Queries: session/user, rounds, the counts per round (kept briefly for a big scope), one page
+    # per round it spans (usually one), in index order (+ one for `within`).
+    filterset = AssessmentPageFilter(
+        request.GET, queryset=selectors.assessments_for_user(request.user), request=request
+    )
     f = applied(filterset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listing.RoundFirstRows(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
-        (a, policy.allowed_actions(request.user, a, now=now, has_pending_objection=a.has_pending_objection))
-        for a in page
+        (
+            {**row, "state_label": STATE_LABELS[row["state"]], "target_label": TARGET_LABELS[row["target"]]},
+            policy.allowed_actions(
+                request.user,
+                listing.RowView.of(row),
+                now=now,
+                has_pending_objection=row["has_pending_objection"],
+            ),
+        )
+        for row in page
     ]
     bulk_actions = sorted({act for _a, acts in rows for act in acts if act not in ("submit",)})
     return render(

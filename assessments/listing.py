@@ -1,0 +1,201 @@
+"""Lists of assessments in index order, for the pages and the API.
+
+A list walks one round at a time, newest first, and within a round the units in tree order
+(tree_id, lft) and then the target. Within one round PostgreSQL drives that order from the unit
+index ``org_tree_lft`` and looks each unit's assessment up by the unique (org, round, target)
+index, so a page stops at its LIMIT instead of sorting the whole scope: a page costs the same for
+1,000 units or 164,000. A page nearer the end of a round walks the same index backwards, so the last
+page costs what the first does.
+
+The count (and the rows per round a page needs to find its round) comes from ``round_counts``, the
+one source of a list's count: one grouped query, kept briefly in the cache for big scopes.
+
+Rows are ``.values()`` dicts (no model instance per row); ``RowView`` lets the rules of
+``policy`` read a row as they read an assessment."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .models import Objection, ObjectionStatus
+
+ORDER = ("org__tree_id", "org__lft", "target")  # within a round
+BACKWARDS = tuple(f"-{name}" for name in ORDER)
+KEY_FIELDS = ("org__tree_id", "org__lft", "target")  # a row's place in ORDER
+
+# What a list row of assessments carries: the detail's fields, and what allowed_actions reads.
+ROW_FIELDS = (
+    "id",
+    "org_id",
+    "org__code",
+    "org__name",
+    "org__level",
+    "org__parent_id",
+    "org__parent__parent_id",
+    "round_id",
+    "round__year",
+    "target",
+    "state",
+    "version",
+    "self_total",
+    "review_total",
+    "recheck_total",
+    "final_score",
+    "veto_failed",
+    "outcome",
+    "notice_ends_at",
+    "rectify_deadline",
+    "rectify_overdue_at",
+    "has_pending_objection",
+)
+
+
+def assessment_rows(qs: QuerySet) -> QuerySet:
+    """``qs`` (assessments, scoped and filtered) as ``ROW_FIELDS`` rows, pending objections as EXISTS."""
+    pending = Objection.objects.filter(assessment=OuterRef("pk"), status=ObjectionStatus.PENDING)
+    return qs.annotate(has_pending_objection=Exists(pending)).values(*ROW_FIELDS)
+
+
+def _query_key(qs: QuerySet) -> str:
+    """A cache key of ``qs``: the user's scope and the filters are in its SQL and parameters."""
+    sql, params = qs.query.sql_with_params()
+    return hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+
+
+def round_counts(qs: QuerySet) -> list[tuple[int, int]]:
+    """(round id, rows) of ``qs`` for each round it has rows in, newest round first.
+
+    The one source of a list's count. A scope of at least ``LIST_COUNT_CACHE_MIN`` rows keeps its
+    counts for ``LIST_COUNT_CACHE_SECONDS`` (per user scope and filters); smaller ones are counted
+    on every request."""
+    counting = qs.order_by().values("round_id", "round__year").annotate(rows=Count("pk"))
+    key = "list-counts:" + _query_key(counting)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    found = sorted(counting, key=lambda r: -r["round__year"])
+    counts = [(r["round_id"], r["rows"]) for r in found]
+    if sum(n for _r, n in counts) >= settings.LIST_COUNT_CACHE_MIN:
+        cache.set(key, counts, settings.LIST_COUNT_CACHE_SECONDS)
+    return counts
+
+
+def _after(key: tuple) -> Q:
+    """Rows after ``key`` (tree_id, lft, target) in list order. ``tree_id >= t`` is the index
+    condition; the rest filters the unit index rows before any assessment is looked up."""
+    t, lft, target = key
+    return Q(org__tree_id__gte=t) & (
+        Q(org__tree_id__gt=t)
+        | Q(org__tree_id=t, org__lft__gt=lft)
+        | Q(org__tree_id=t, org__lft=lft, target__gt=target)
+    )
+
+
+def _before(key: tuple) -> Q:
+    t, lft, target = key
+    return Q(org__tree_id__lte=t) & (
+        Q(org__tree_id__lt=t)
+        | Q(org__tree_id=t, org__lft__lt=lft)
+        | Q(org__tree_id=t, org__lft=lft, target__lt=target)
+    )
+
+
+class RoundFirstRows:
+    """The rows of ``qs`` in list order, as a sequence that Django's and DRF's paginators slice:
+    ``count()`` from ``round_counts``, and a slice fetched round by round in index order (one
+    query per round the slice spans, usually one).
+
+    Deep pages of a big scope: each page served leaves bookmarks in the cache (the sort key of its
+    first and last row), and the next or previous page starts from one (keyset) instead of
+    counting rows off (OFFSET). A page nearer the end of a round walks from the end."""
+
+    def __init__(self, qs: QuerySet, rows=assessment_rows):
+        self.qs = qs
+        self.rows = rows
+        self._counts: list[tuple[int, int]] | None = None
+
+    @property
+    def counts(self) -> list[tuple[int, int]]:
+        if self._counts is None:
+            self._counts = round_counts(self.qs)
+        return self._counts
+
+    def count(self) -> int:
+        return sum(n for _round, n in self.counts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RoundFirstRows takes a slice")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        bookmarks = self.count() >= settings.LIST_COUNT_CACHE_MIN
+        out: list[dict] = []
+        offset = 0
+        for round_id, n in self.counts:
+            lo, hi = max(start - offset, 0), min(stop - offset, n)
+            if lo < hi:
+                out.extend(self._part(round_id, n, lo, hi, bookmarks))
+            offset += n
+            if offset >= stop:
+                break
+        return out
+
+    def _part(self, round_id: int, n: int, lo: int, hi: int, bookmarks: bool) -> list[dict]:
+        """Rows ``lo`` to ``hi`` of one round."""
+        in_round = self.qs.filter(round_id=round_id)
+        rows = self.rows(in_round).values(*dict.fromkeys(ROW_FIELDS + KEY_FIELDS))
+        mark = f"list-mark:{_query_key(in_round)}:"
+        marks = cache.get_many([f"{mark}end:{lo}", f"{mark}start:{hi}"]) if bookmarks and 0 < lo else {}
+        if f"{mark}end:{lo}" in marks:
+            part = list(rows.filter(_after(marks[f"{mark}end:{lo}"])).order_by(*ORDER)[: hi - lo])
+        elif f"{mark}start:{hi}" in marks:
+            part = list(rows.filter(_before(marks[f"{mark}start:{hi}"])).order_by(*BACKWARDS)[: hi - lo])
+            part.reverse()
+        elif lo > n - hi:  # nearer the end of the round: walk the index from the end
+            part = list(rows.order_by(*BACKWARDS)[n - hi : n - lo])
+            part.reverse()
+        else:
+            part = list(rows.order_by(*ORDER)[lo:hi])
+        if bookmarks and part:
+            key = lambda row: tuple(row[f] for f in KEY_FIELDS)  # noqa: E731
+            cache.set_many(
+                {f"{mark}start:{lo}": key(part[0]), f"{mark}end:{hi}": key(part[-1])},
+                settings.LIST_COUNT_CACHE_SECONDS,
+            )
+        return part
+
+
+@dataclass(frozen=True, slots=True)
+class _Parent:
+    pk: int
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Org:
+    parent_id: int | None
+    parent: _Parent | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    """A list row as ``policy`` reads an assessment: its unit, the unit's parent and grandparent
+    ids, its state and notice end (no query)."""
+
+    org_id: int
+    org: _Org
+    state: str
+    notice_ends_at: object
+
+    @classmethod
+    def of(cls, row: dict) -> RowView:
+        parent_id = row["org__parent_id"]
+        parent = None if parent_id is None else _Parent(parent_id, row["org__parent__parent_id"])
+        return cls(row["org_id"], _Org(parent_id, parent), row["state"], row["notice_ends_at"])

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Campaign and assessments")
+
+    def ready(self) -> None:
+        from yuxi_campaign.core import tree_hooks
+
+        from .rollups import tree_listener
+
+        tree_hooks.register(tree_listener)  # moves and deactivations update the rollup

@@ -315,3 +315,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class AssessmentRollup(models.Model):
+    """Assessments and titles kept counted at write time (``assessments.rollups``), for the active
+    units of ``level`` below ``org`` (``org`` itself included, at its own level):
+
+    - one column per state: the assessments of the round of ``year`` in that state now;
+    - ``standard`` / ``demonstration``: how many more units hold the title from ``year`` on than
+      the year before (a title counts from its round's year until the calendar year it is revoked
+      in); the units holding it in year Y are the sum of the rows up to Y.
+
+    Only active units count, and only active units have rows."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    standard = models.IntegerField(default=0)
+    demonstration = models.IntegerField(default=0)
+    draft = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    reviewed = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    rechecked = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+    in_notice = models.IntegerField(default=0)
+    named = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    rectifying = models.IntegerField(default=0)
+    revoked = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("assessment rollup")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "level", "year"], name="assessment_rollup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.level} {self.year}"

@@ -3,19 +3,21 @@ by every list, detail, page and export; nothing walks the tree row by row."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import Rank
 from django.http import FileResponse
 
 from orgs import rules
-from orgs.models import Organisation, User
-from orgs.selectors import scope_filter, subtree_filter
+from orgs.models import Organisation, UnitRollup, User
+from orgs.selectors import scope_filter
 from yuxi_campaign.core.errors import OutOfScope
 
 from .models import (
     Assessment,
+    AssessmentRollup,
     Evidence,
     Objection,
     ObjectionStatus,
@@ -26,6 +28,9 @@ from .models import (
     TitleStatus,
 )
 from .storage import evidence_storage
+
+TITLE_KINDS = (Target.STANDARD, Target.DEMONSTRATION)
+NUMBER_KEYS = ("standard", "demonstration", "standard_target", "demonstration_target")
 
 
 def assessments_for_user(user: User) -> QuerySet[Assessment]:
@@ -156,108 +161,101 @@ def cumulative_targets(year: int) -> dict[str, int]:
     return {k: min(v, 100) for k, v in totals.items()}
 
 
-def _titled(kind: str, year: int) -> Exists:
-    """A title of ``kind`` granted in ``year`` or before and not revoked by the end of ``year``."""
-    return Exists(
-        Title.objects.filter(org=OuterRef("pk"), kind=kind, round__year__lte=year).filter(
-            Q(status=TitleStatus.ACTIVE) | Q(revoked_at__year__gt=year)
-        )
-    )
+def _targets(fanouts: dict[int, int], percent: int) -> int:
+    """Targets per parent over its direct children, rounded half up, summed (they roll up)."""
+    return sum(parents * round_half_up(Decimal(k * percent) / 100) for k, parents in fanouts.items())
 
 
-def progress_for(org: Organisation, year: int) -> dict:
-    """For each level below ``org``: units, titled (cumulative), targets, for the org and for each
-    direct child. Targets are counted per parent over its direct children of one level, rounded
-    half up, and summed (they roll up). One grouped query per level."""
+def _levels_below(level: str | None) -> list[str]:
+    out, below = [], rules.child_level(level) if level else rules.LEVELS[1]
+    while below is not None:
+        out.append(below)
+        below = rules.child_level(below)
+    return out
+
+
+def _progress(head: dict | None, children: list[dict], year: int) -> dict:
+    """Progress of ``head`` (a unit, or None for every root) and of each of ``children``, read
+    from the rollups: one query for the units, one for the titles, whatever the tree's size."""
     percents = cumulative_targets(year)
-    child_level = rules.child_level(org.level)
-    children = list(
-        Organisation.objects.filter(parent=org, is_active=True)
-        .order_by("code")
-        .values("id", "code", "name", "level")
-    )
+    ids = [c["id"] for c in children] + ([head["id"]] if head else [])
+    fanouts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    for org_id, lvl, k, parents in UnitRollup.objects.filter(org_id__in=ids).values_list(
+        "org_id", "level", "fanout", "parents"
+    ):
+        fanouts[(org_id, lvl)][k] = parents
+    titled: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(TITLE_KINDS, 0))
+    for org_id, lvl, *held in (
+        AssessmentRollup.objects.filter(org_id__in=ids, year__lte=year)
+        .order_by()
+        .values_list("org_id", "level", *TITLE_KINDS)
+    ):
+        for kind, n in zip(TITLE_KINDS, held, strict=True):
+            titled[(org_id, lvl)][kind] += n
 
-    def empty() -> dict:
+    def numbers(org_id: int, lvl: str) -> dict:
+        fan = fanouts.get((org_id, lvl), {})
+        held = titled.get((org_id, lvl), dict.fromkeys(TITLE_KINDS, 0))
         return {
-            "units": 0,
-            "standard": 0,
-            "demonstration": 0,
-            "standard_target": 0,
-            "demonstration_target": 0,
+            "units": sum(k * parents for k, parents in fan.items()),
+            "standard": held[Target.STANDARD],
+            "demonstration": held[Target.DEMONSTRATION],
+            "standard_target": _targets(fan, percents[Target.STANDARD]),
+            "demonstration_target": _targets(fan, percents[Target.DEMONSTRATION]),
         }
 
-    org_levels: dict[str, dict] = {}
-    child_levels: dict[int, dict[str, dict]] = {c["id"]: {} for c in children}
-    level = child_level
-    while level is not None:
-        # Units of the child level all have the org as parent; deeper ones are tagged with the
-        # direct child they sit under (a denormalised ancestor column).
-        group_by = ["parent_id"] if level == child_level else ["parent_id", f"{child_level}_id"]
-        rows = (
-            Organisation.objects.filter(**subtree_filter(org), level=level, is_active=True)
-            .order_by()  # the tree manager orders by (tree_id, lft), which would split the groups
-            .values(*group_by)
-            .annotate(
-                units=Count("id"),
-                standard=Count("id", filter=Q(_titled(Target.STANDARD, year))),
-                demonstration=Count("id", filter=Q(_titled(Target.DEMONSTRATION, year))),
-            )
-        )
-        org_levels[level] = empty()
-        if level != child_level:  # a child's own figures are for the levels below it
-            for c in children:
-                child_levels[c["id"]][level] = empty()
-        for row in rows:
-            numbers = {
-                "units": row["units"],
-                "standard": row["standard"],
-                "demonstration": row["demonstration"],
-                "standard_target": round_half_up(Decimal(row["units"] * percents[Target.STANDARD]) / 100),
-                "demonstration_target": round_half_up(
-                    Decimal(row["units"] * percents[Target.DEMONSTRATION]) / 100
-                ),
-            }
-            buckets = [org_levels[level]]
-            if level != child_level and row[group_by[1]] in child_levels:
-                buckets.append(child_levels[row[group_by[1]]][level])
-            for bucket in buckets:
-                for key, value in numbers.items():
-                    bucket[key] += value
-        level = rules.child_level(level)
-
-    def as_list(levels: dict[str, dict]) -> list[dict]:
+    def as_list(org_id: int | None, level: str | None) -> list[dict]:
         out = []
-        for lvl, numbers in levels.items():
-            units = numbers["units"]
+        for lvl in _levels_below(level):
+            if org_id is None:  # every root: the sum of the roots
+                parts = [numbers(c["id"], lvl) for c in children]
+                n = {key: sum(p[key] for p in parts) for key in ("units", *NUMBER_KEYS)}
+            else:
+                n = numbers(org_id, lvl)
             out.append(
                 {
                     "level": lvl,
-                    **numbers,
-                    "standard_rate": _rate(numbers["standard"], units),
-                    "demonstration_rate": _rate(numbers["demonstration"], units),
-                    "standard_on_pace": numbers["standard"] >= numbers["standard_target"],
-                    "demonstration_on_pace": numbers["demonstration"] >= numbers["demonstration_target"],
+                    **n,
+                    "standard_rate": _rate(n["standard"], n["units"]),
+                    "demonstration_rate": _rate(n["demonstration"], n["units"]),
+                    "standard_on_pace": n["standard"] >= n["standard_target"],
+                    "demonstration_on_pace": n["demonstration"] >= n["demonstration_target"],
                 }
             )
         return out
 
     return {
-        "org": {"id": org.pk, "code": org.code, "name": org.name, "level": org.level},
+        "org": head,
         "year": year,
         "standard_percent": percents[Target.STANDARD],
         "demonstration_percent": percents[Target.DEMONSTRATION],
-        "levels": as_list(org_levels),
-        "children": [
-            {
-                "id": c["id"],
-                "code": c["code"],
-                "name": c["name"],
-                "level": c["level"],
-                "levels": as_list(child_levels[c["id"]]),
-            }
-            for c in children
-        ],
+        "levels": as_list(head["id"] if head else None, head["level"] if head else rules.LEVELS[0]),
+        "children": [{**c, "levels": as_list(c["id"], c["level"])} for c in children],
     }
+
+
+def progress_for(org: Organisation, year: int) -> dict:
+    """For each level below ``org``: units, titled (cumulative), targets, for the org and for each
+    direct child. Targets are counted per parent over its direct children of one level, rounded
+    half up, and summed (they roll up). Read from the rollups kept at write time."""
+    children = list(
+        Organisation.objects.filter(parent=org, is_active=True)
+        .order_by("code")
+        .values("id", "code", "name", "level")
+    )
+    head = {"id": org.pk, "code": org.code, "name": org.name, "level": org.level}
+    return _progress(head, children, year)
+
+
+def progress_for_roots(year: int) -> dict:
+    """The whole province in one answer: ``org`` is None, ``levels`` sum every root's, and the
+    children are the roots (the prefectures)."""
+    roots = list(
+        Organisation.objects.filter(parent=None, is_active=True)
+        .order_by("code")
+        .values("id", "code", "name", "level")
+    )
+    return _progress(None, roots, year)
 
 
 def _rate(part: int, whole: int) -> float | None:

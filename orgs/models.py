@@ -138,3 +138,24 @@ class User(AbstractUser):
     @property
     def is_campaign_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+
+class UnitRollup(models.Model):
+    """Units kept counted at write time (``orgs.rollups``): below ``org`` (itself included),
+    ``parents`` units each have exactly ``fanout`` active children of ``level``. The units of a
+    level are the sum of fanout × parents; pace targets, rounded per parent, follow from the same
+    rows. Only active units count, and only active units have rows."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    fanout = models.PositiveIntegerField()
+    parents = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit rollup")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "level", "fanout"], name="unit_rollup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.level} ×{self.fanout}: {self.parents}"

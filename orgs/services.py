@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
-from . import rules
+from . import rollups, rules
 from .models import Organisation, Role, TreeWriteLock, User
 from .selectors import subtree_filter
 
@@ -29,7 +29,8 @@ CODE_RE = re.compile(r"^\d{6,15}$")
 ANCESTOR_FIELDS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
 
-def _lock_tree() -> None:
+def lock_tree() -> None:
+    """Take the one lock of structural tree writes (until the transaction ends)."""
     TreeWriteLock.objects.get_or_create(name=LOCK_NAME)
     TreeWriteLock.objects.select_for_update().get(name=LOCK_NAME)
 
@@ -98,7 +99,7 @@ def org_create(
     """Add a unit under ``parent``: its level is the one below the parent's."""
     code = validate_code(code)
     name = validate_name(name)
-    _lock_tree()
+    lock_tree()
     parent_id = parent.pk if isinstance(parent, Organisation) else parent
     try:
         fresh_parent = Organisation.objects.get(pk=parent_id)
@@ -128,13 +129,14 @@ def org_create(
         **_ancestor_ids(fresh_parent),
     )
     org.save()
+    rollups.unit_added(org)
     return org
 
 
 @transaction.atomic
 def org_update(*, org: Organisation, name: str | None = None, is_active: bool | None = None) -> Organisation:
     """Rename a unit, or deactivate it (with everything below it) or reactivate it."""
-    _lock_tree()
+    lock_tree()
     org = Organisation.objects.get(pk=org.pk)
     fields: list[str] = []
     if name is not None:
@@ -154,13 +156,15 @@ def org_update(*, org: Organisation, name: str | None = None, is_active: bool | 
             fields.append("is_active")
     if fields:
         org.save(update_fields=fields)
+    if "is_active" in fields:
+        (rollups.unit_reactivated if org.is_active else rollups.unit_deactivated)(org)
     return org
 
 
 @transaction.atomic
 def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
     """Move a unit (and its subtree) under another parent of the same level."""
-    _lock_tree()
+    lock_tree()
     org = Organisation.objects.get(pk=org.pk)
     new_parent = Organisation.objects.get(pk=new_parent.pk)
     if org.parent_id is None:
@@ -169,6 +173,7 @@ def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
         raise InvalidInput(msg, fields={"parent": [msg]})
     if not new_parent.is_active:
         raise InvalidInput("新的上级单位已停用", fields={"parent": ["新的上级单位已停用"]})
+    old_path, old_parent_id = rollups.path_ids(org), org.parent_id
     org.parent = new_parent
     org.save()  # mptt moves the subtree, keeping siblings in code order
     org = Organisation.objects.get(pk=org.pk)
@@ -179,7 +184,9 @@ def org_move(*, org: Organisation, new_parent: Organisation) -> Organisation:
     }
     if updates:
         Organisation.objects.filter(**subtree_filter(org)).update(**updates)
-    return Organisation.objects.get(pk=org.pk)
+    org = Organisation.objects.get(pk=org.pk)
+    rollups.unit_moved(org, old_path=old_path, old_parent_id=old_parent_id)
+    return org
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +218,7 @@ def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
         by_level[row.level].append(row)
     result = BulkLoadResult()
     with transaction.atomic():
-        _lock_tree()
+        lock_tree()
         all_codes = [r.code for level_rows in by_level.values() for r in level_rows]
         existing = dict(Organisation.objects.filter(code__in=all_codes).values_list("code", "name"))
         parent_codes = {
@@ -271,6 +278,7 @@ def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
             result.renamed = len(renames)
         if touched_trees:
             result.repositioned = renumber_trees(tree_ids=touched_trees)
+            rollups.unit_rollups_rebuild(sorted(touched_trees))  # new units have no assessments
     return result
 
 

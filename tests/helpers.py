@@ -3,9 +3,11 @@ bound to units, API clients logged in as them, and the nested-set invariants of 
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 
+from django.core.management import call_command
 from django.db import connections
 from django.http import HttpRequest
 from django.test import Client
@@ -138,3 +140,16 @@ def at_once(jobs: list[Callable[[], object]]) -> list[BaseException | None]:
     for t in threads:
         t.join(60)
     return raised
+
+
+def rebuild_rollups() -> None:
+    """Recompute the totals kept at write time, after a test wrote rows past the services."""
+    call_command("rebuild_rollups", stdout=io.StringIO())
+
+
+def rollup_differences() -> list[str]:
+    """Every row where the stored totals differ from a recomputation (empty when they agree)."""
+    from assessments.rollups import assessment_rollups_differences
+    from orgs.rollups import unit_rollups_differences
+
+    return unit_rollups_differences() + assessment_rollups_differences()

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from orgs.selectors import org_get_for_user
+from orgs.selectors import org_get_for_user, scope_filter
 from yuxi_campaign.core.errors import InvalidInput
 from yuxi_campaign.core.schema import errors
 
@@ -47,12 +47,14 @@ class ProgressViewSet(viewsets.GenericViewSet):
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         org_id = query.validated_data.get("org") or request.user.org_id
-        if org_id is None:
+        every_root = org_id is None and scope_filter(request.user) == {}
+        if org_id is None and not every_root:
             raise InvalidInput("请指定 org", fields={"org": ["请指定单位 id"]})
-        org = org_get_for_user(request.user, org_id)
+        org = None if every_root else org_get_for_user(request.user, org_id)
         year = query.validated_data.get("year")
         if year is None:
             year = Round.objects.order_by("-year").values_list("year", flat=True).first()
         if year is None or not Round.objects.filter(year=year).exists():
             raise InvalidInput(f"没有 {year} 年度的评估轮次", fields={"year": ["没有该年度的轮次"]})
-        return Response(ProgressSerializer(selectors.progress_for(org, year)).data)
+        progress = selectors.progress_for_roots(year) if org is None else selectors.progress_for(org, year)
+        return Response(ProgressSerializer(progress).data)

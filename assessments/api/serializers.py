@@ -332,9 +332,11 @@ class ChildProgressSerializer(ProgressUnitSerializer):
 
 @extend_schema_serializer(many=False)
 class ProgressSerializer(serializers.Serializer):
-    """What ``selectors.progress_for`` computes: one object, not a list."""
+    """What ``selectors.progress_for`` computes: one object, not a list. Without ``org`` for a
+    caller who sees every tree, ``org`` is null, ``children`` are the roots (the prefectures) and
+    ``levels`` their sums."""
 
-    org = ProgressUnitSerializer()
+    org = ProgressUnitSerializer(allow_null=True)
     year = serializers.IntegerField()
     standard_percent = serializers.IntegerField(help_text="cumulative target, percent of units")
     demonstration_percent = serializers.IntegerField(help_text="cumulative target, percent of units")

@@ -10,7 +10,7 @@ from orgs.models import Organisation, User
 from orgs.selectors import orgs_for_user
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
 
-from .. import policy
+from .. import policy, rollups
 from ..models import Assessment, Round, State, Target
 from ..selectors import active_title_kinds
 from ._base import record
@@ -48,6 +48,7 @@ def assessment_declare(*, org: Organisation, round: Round, target: str, actor: U
             )
     except IntegrityError:
         raise duplicate from None
+    rollups.Watch(assessment).apply(from_state=None, to_state=State.DRAFT)
     indicator_set_freeze(indicator_set=indicator_set)
     record(assessment, "declare", actor, to_state=State.DRAFT, data={"target": target})
     return assessment

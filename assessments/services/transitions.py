@@ -15,7 +15,7 @@ from django.utils import timezone
 from orgs.models import User
 from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, WrongState
 
-from .. import policy
+from .. import policy, rollups
 from ..labels import ROLE_LABELS, action_zh, state_zh, zh
 from ..models import Assessment, Objection, ObjectionStatus, Outcome, Stage, State
 from . import titles
@@ -141,10 +141,12 @@ def assessment_transition(
         now=timezone.now(),
         to_state=rule.targets[0],
     )
+    watch = rollups.Watch(a, action=action)
     if hook := HOOKS.get(action):
         hook(a, change)
     from_state, a.state = a.state, change.to_state
     bump_version(a, ["state", *change.fields])
+    watch.apply(from_state=from_state, to_state=a.state)
     record_and_notify(
         a,
         action,

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 POLICY = "assessments/policy.py"
 SCORING = "indicators/scoring.py"
 SELECTORS = "assessments/selectors.py"
+ROLLUPS = "assessments/rollups.py"
+UNIT_ROLLUPS = "orgs/rollups.py"
 SERIALIZERS = "assessments/api/serializers.py"
 CAMPAIGN = "assessments/services/campaign.py"
 BASE = "assessments/services/_base.py"
@@ -476,20 +478,20 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        'Title.objects.filter(org=OuterRef("pk"), kind=kind, round__year__lte=year)',
-        'Title.objects.filter(org=OuterRef("pk"), kind=kind, round__year=year)',
+        "AssessmentRollup.objects.filter(org_id__in=ids, year__lte=year)",
+        "AssessmentRollup.objects.filter(org_id__in=ids, year=year)",
         "titles of earlier years are not counted",
     ),
     Mutant(
-        SELECTORS,
-        "Q(status=TitleStatus.ACTIVE) | Q(revoked_at__year__gt=year)",
-        "Q(status=TitleStatus.ACTIVE)",
+        ROLLUPS,
+        "return year, (timezone.localtime(revoked_at).year if revoked_at else year)",
+        "return year, year",
         "a title revoked later does not count for the years it was held",
     ),
     Mutant(
-        SELECTORS,
-        "Q(status=TitleStatus.ACTIVE) | Q(revoked_at__year__gt=year)",
-        "Q(status=TitleStatus.ACTIVE) | Q(revoked_at__year__gte=year)",
+        ROLLUPS,
+        "return year, (timezone.localtime(revoked_at).year if revoked_at else year)",
+        "return year, (timezone.localtime(revoked_at).year + 1 if revoked_at else year)",
         "a title revoked during the year still counts for it",
     ),
     Mutant(
@@ -499,9 +501,9 @@ SELECTOR_MUTANTS = [
         "deactivated children are listed",
     ),
     Mutant(
-        SELECTORS,
-        "Organisation.objects.filter(**subtree_filter(org), level=level, is_active=True)",
-        "Organisation.objects.filter(**subtree_filter(org), level=level)",
+        UNIT_ROLLUPS,
+        "    subtree_shift(root_id=org.pk, ancestor_ids=above, sign=-1)\n",
+        "",
         "deactivated units are counted",
     ),
     Mutant(
@@ -518,14 +520,14 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        '"standard_rate": _rate(numbers["standard"], units),',
-        '"standard_rate": _rate(numbers["demonstration"], units),',
+        '"standard_rate": _rate(n["standard"], n["units"]),',
+        '"standard_rate": _rate(n["demonstration"], n["units"]),',
         "the 达标 rate computed from 示范 titles",
     ),
     Mutant(
         SELECTORS,
-        '"demonstration_rate": _rate(numbers["demonstration"], units),',
-        '"demonstration_rate": _rate(numbers["standard"], units),',
+        '"demonstration_rate": _rate(n["demonstration"], n["units"]),',
+        '"demonstration_rate": _rate(n["standard"], n["units"]),',
         "the 示范 rate computed from 达标 titles",
     ),
     Mutant(
@@ -542,14 +544,14 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        '"standard_on_pace": numbers["standard"] >= numbers["standard_target"],',
-        '"standard_on_pace": numbers["standard"] > numbers["standard_target"],',
+        '"standard_on_pace": n["standard"] >= n["standard_target"],',
+        '"standard_on_pace": n["standard"] > n["standard_target"],',
         "exactly on the 达标 target is behind",
     ),
     Mutant(
         SELECTORS,
-        '"demonstration_on_pace": numbers["demonstration"] >= numbers["demonstration_target"],',
-        '"demonstration_on_pace": numbers["demonstration"] > numbers["demonstration_target"],',
+        '"demonstration_on_pace": n["demonstration"] >= n["demonstration_target"],',
+        '"demonstration_on_pace": n["demonstration"] > n["demonstration_target"],',
         "exactly on the 示范 target is behind",
     ),
     Mutant(
@@ -645,6 +647,8 @@ TESTS: dict[str, list[list[str]]] = {
     ],
     SCORING: [["tests/indicators/"], ["tests/assessments/test_scores.py"]],
     SELECTORS: [["tests/assessments/test_results.py"], ["tests/assessments/test_titles.py"]],
+    ROLLUPS: [["tests/assessments/test_results.py"], ["tests/assessments/test_rollups.py"]],
+    UNIT_ROLLUPS: [["tests/assessments/test_results.py"], ["tests/assessments/test_rollups.py"]],
     SERIALIZERS: [["tests/assessments/test_results.py"]],
     CAMPAIGN: [["tests/assessments/test_results.py"]],
     BASE: [["tests/assessments/test_versions.py"], ["tests/assessments/test_scores.py"]],

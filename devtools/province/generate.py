@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from assessments.models import Round
+from assessments.rollups import assessment_rollups_rebuild
 from assessments.services import campaign_install_default
 from indicators.models import IndicatorSet
 from indicators.services import indicator_set_freeze, indicator_sets_install_defaults
@@ -95,6 +96,11 @@ def province_generate(
         for indicator_set in IndicatorSet.objects.filter(pk__in={p.indicator_set_id for p in plans.values()}):
             indicator_set_freeze(indicator_set=indicator_set)
     report.timings["scores"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        assessment_rollups_rebuild()  # the score load bypasses the services that keep them
+    report.timings["rollups"] = time.perf_counter() - started
 
     started = time.perf_counter()
     database_analyze()

@@ -13,7 +13,7 @@ from indicators.models import IndicatorSet
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import NewOrg, orgs_bulk_load
-from tests.helpers import api_client_for, make_user, tree_rows
+from tests.helpers import api_client_for, make_user, rebuild_rollups, tree_rows
 
 
 def make_assessment(org, year, target="standard", final=None, state="reviewed", outcome=""):
@@ -134,6 +134,7 @@ def progress_world(catalogue):
     grant(get(code="530401001003"), 2023)
     grant(get(code="530401002001"), 2022)
     grant(get(code="530401002001"), 2022, kind="demonstration")
+    rebuild_rollups()  # the titles above were written directly, not through the services
     return make_user(get(code="530401"), "leader")
 
 
@@ -256,6 +257,7 @@ def populate(counties, townships, villages, groups):
             assessment=a,
             defaults={"org_id": a.org_id, "kind": "standard", "round": round_, "granted_at": timezone.now()},
         )
+    rebuild_rollups()  # written directly, not through the services
     return Organisation.objects.count()
 
 

@@ -186,3 +186,24 @@ def tree_plan(*, trees: dict[int, list[tuple[Node, str | None]]], ids: Iterable[
                     if new != node.old:
                         plan.moved.append((*new, pk))
     return plan
+
+
+def instances_copy(objs: Sequence[Model]) -> None:
+    """Write unsaved model instances (all of one model) once, without Django's INSERT … RETURNING:
+    each takes a reserved id first (``ids_reserve``), then every concrete column goes through the
+    field's own ``pre_save`` and database preparation, as ``bulk_create`` would do."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    missing = [obj for obj in objs if obj.pk is None]
+    for obj, pk in zip(missing, ids_reserve(model, len(missing)), strict=True):
+        obj.pk = pk
+    fields = meta.concrete_fields
+    rows = (
+        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs
+    )
+    rows_copy(table=meta.db_table, columns=[f.column for f in fields], rows=rows)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

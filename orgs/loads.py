@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Max, Model, Q
+from django.db.models.expressions import RawSQL
 
 from . import rules
 
@@ -60,6 +61,15 @@ def ids_reserve(model: type[Model], count: int) -> list[int]:
             row = cursor.fetchone()
             top = max(top, row[0] if row else 0)
     return list(range(top + 1, top + 1 + count))
+
+
+def codes_q(codes: Iterable[str]) -> Q:
+    """``code IN codes`` for many codes: one array parameter on PostgreSQL (a list of 164,000
+    parameters took two seconds to build and send), a plain IN elsewhere."""
+    codes = list(codes)
+    if connection.vendor == "postgresql":
+        return Q(code__in=RawSQL("SELECT unnest(%s::text[])", [codes]))
+    return Q(code__in=codes)
 
 
 def rows_copy(*, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:

@@ -216,7 +216,7 @@ def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
     with transaction.atomic():
         _lock_tree()
         existing = dict(
-            Organisation.objects.filter(code__in=[r.code for r in rows]).values_list("code", "name")
+            Organisation.objects.filter(loads.codes_q(r.code for r in rows)).values_list("code", "name")
         )
         new: list[NewOrg] = []
         renames: list[tuple[str, str]] = []
@@ -249,7 +249,7 @@ def _load_new(new: list[NewOrg]) -> int:
     new_codes = {r.code for r in new}
     outside_parents = {r.parent_code for r in new if r.parent_code and r.parent_code not in new_codes}
     stored_parents = dict(
-        Organisation.objects.filter(code__in=outside_parents).values_list("code", "tree_id")
+        Organisation.objects.filter(loads.codes_q(outside_parents)).values_list("code", "tree_id")
     )
     trees = _stored_nodes(set(stored_parents.values()))
     tree_of_code = {node.code: tree_id for tree_id, nodes in trees.items() for node, _ in nodes}

@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
-from . import rollups, rules
+from . import loads, rollups, rules
 from .models import Organisation, Role, TreeWriteLock, User
 from .selectors import subtree_filter
 
@@ -212,63 +212,32 @@ class BulkLoadResult:
 
 def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
     """Create the units that are new and rename those whose name changed. Rows must already be
-    valid (the importer checks them). Re-loading the same rows changes nothing."""
-    by_level: dict[str, list[NewOrg]] = defaultdict(list)
-    for row in rows:
-        by_level[row.level].append(row)
+    valid (the importer checks them). Re-loading the same rows changes nothing.
+
+    Each new unit is written once with its final id, tree_id, lft/rght, depth and ancestors
+    (``loads.tree_plan``: one depth-first pass per tree; COPY on PostgreSQL); existing units of
+    a tree that gains units are renumbered in the same pass and only those that moved are
+    rewritten. Afterwards the table's statistics are refreshed (PostgreSQL)."""
+    rows = list(rows)
     result = BulkLoadResult()
     with transaction.atomic():
         lock_tree()
-        all_codes = [r.code for level_rows in by_level.values() for r in level_rows]
-        existing = dict(Organisation.objects.filter(code__in=all_codes).values_list("code", "name"))
-        parent_codes = {
-            r.parent_code for level_rows in by_level.values() for r in level_rows if r.parent_code
-        }
-        parents = {
-            code: (pk, tree_id)
-            for code, pk, tree_id in Organisation.objects.filter(code__in=parent_codes).values_list(
-                "code", "pk", "tree_id"
-            )
-        }
-        next_tree = (Organisation.objects.aggregate(m=Max("tree_id"))["m"] or 0) + 1
-        touched_trees: set[int] = set()
+        existing = dict(
+            Organisation.objects.filter(loads.codes_q(r.code for r in rows)).values_list("code", "name")
+        )
+        new: list[NewOrg] = []
         renames: list[tuple[str, str]] = []
-        for level in rules.LEVELS:  # parents before children, one bulk insert per level
-            batch: list[Organisation] = []
-            for row in by_level.get(level, []):
-                if row.code in existing:
-                    if existing[row.code] != row.name:
-                        renames.append((row.name, row.code))
-                    else:
-                        result.unchanged += 1
-                    continue
-                if row.parent_code is None:
-                    parent_id, tree_id = None, next_tree
-                    next_tree += 1
-                else:
-                    parent_id, tree_id = parents[row.parent_code]
-                batch.append(
-                    Organisation(
-                        code=row.code,
-                        name=row.name,
-                        level=row.level,
-                        kind=row.kind,
-                        area_type=rules.area_type_for(row.kind),
-                        parent_id=parent_id,
-                        tree_id=tree_id,
-                        lft=0,
-                        rght=0,
-                        depth=rules.LEVEL_DEPTH[row.level],
-                    )
-                )
-                touched_trees.add(tree_id)
-            if batch:
-                with Organisation.objects.disable_mptt_updates():
-                    created = Organisation.objects.bulk_create(batch, batch_size=1000)
-                if created and created[0].pk is None:  # backends that return no ids
-                    created = list(Organisation.objects.filter(code__in=[o.code for o in batch]))
-                parents.update({org.code: (org.pk, org.tree_id) for org in created})
-                result.created += len(batch)
+        for row in rows:
+            if row.code not in existing:
+                new.append(row)
+            elif existing[row.code] != row.name:
+                renames.append((row.name, row.code))
+            else:
+                result.unchanged += 1
+        touched_trees: set[int] = set()
+        if new:
+            result.repositioned, touched_trees = _load_new(new)
+            result.created = len(new)
         if renames:
             with connection.cursor() as cursor:
                 cursor.executemany(
@@ -276,69 +245,72 @@ def orgs_bulk_load(*, rows: Iterable[NewOrg]) -> BulkLoadResult:
                     renames,
                 )
             result.renamed = len(renames)
-        if touched_trees:
-            result.repositioned = renumber_trees(tree_ids=touched_trees)
+        if new:
             rollups.unit_rollups_rebuild(sorted(touched_trees))  # new units have no assessments
+            loads.tables_analyze(Organisation._meta.db_table)
     return result
+
+
+def _load_new(new: list[NewOrg]) -> tuple[int, set[int]]:
+    """Write the ``new`` units (parents in the rows or already stored) with their final
+    positions; renumber the existing units of the trees they join. Returns how many existing
+    units moved, and the trees written. Call with the tree lock held."""
+    new_codes = {r.code for r in new}
+    outside_parents = {r.parent_code for r in new if r.parent_code and r.parent_code not in new_codes}
+    stored_parents = dict(
+        Organisation.objects.filter(loads.codes_q(outside_parents)).values_list("code", "tree_id")
+    )
+    trees = _stored_nodes(set(stored_parents.values()))
+    tree_of_code = {node.code: tree_id for tree_id, nodes in trees.items() for node, _ in nodes}
+    next_tree = (Organisation.objects.aggregate(m=Max("tree_id"))["m"] or 0) + 1
+    for row in sorted(new, key=lambda r: rules.LEVEL_DEPTH[r.level]):  # parents before children
+        if row.parent_code is None:
+            tree_of_code[row.code] = next_tree
+            next_tree += 1
+        else:
+            tree_of_code[row.code] = tree_of_code[row.parent_code]
+        node = loads.Node(
+            pk=None, code=row.code, level=row.level, row=(row.code, row.name, row.level, row.kind)
+        )
+        trees[tree_of_code[row.code]].append((node, row.parent_code))
+    plan = loads.tree_plan(trees=trees, ids=loads.ids_reserve(Organisation, len(new)))
+    loads.rows_copy(table=Organisation._meta.db_table, columns=loads.ORG_COLUMNS, rows=plan.new_rows)
+    if plan.moved:
+        _write_positions(Organisation._meta.db_table, plan.moved)
+    return len(plan.moved), {tree_of_code[r.code] for r in new}
 
 
 def renumber_trees(*, tree_ids: Iterable[int]) -> int:
     """Recompute lft/rght/depth and the denormalised ancestors of whole trees in one depth-first
     pass each (children ordered by code, as ``order_insertion_by`` does); write only rows that
     changed. Call with the tree lock held. Returns the number of rows rewritten."""
-    table = Organisation._meta.db_table
-    changed: list[tuple] = []
-    for tree_id in sorted(set(tree_ids)):
-        rows = list(
-            Organisation.objects.filter(tree_id=tree_id).values_list(
-                "pk",
-                "parent_id",
-                "code",
-                "level",
-                "lft",
-                "rght",
-                "depth",
-                "county_id",
-                "township_id",
-                "village_id",
-            )
-        )
-        by_id = {row[0]: row for row in rows}
-        children: dict[int | None, list[tuple]] = defaultdict(list)
-        for row in rows:
-            children[row[1]].append(row)
-        for siblings in children.values():
-            siblings.sort(key=lambda r: r[2])
-        roots = children[None]
-        counter = 0
-        # iterative DFS: (row, ancestors dict, entering?)
-        stack: list[tuple[tuple, dict[str, int | None], bool]] = [
-            (root, {"county_id": None, "township_id": None, "village_id": None}, True)
-            for root in reversed(roots)
-        ]
-        lft: dict[int, int] = {}
-        while stack:
-            row, anc, entering = stack.pop()
-            pk = row[0]
-            if entering:
-                counter += 1
-                lft[pk] = counter
-                stack.append((row, anc, False))
-                child_anc = dict(anc)
-                attr = ANCESTOR_FIELDS.get(row[3])
-                if attr:
-                    child_anc[attr] = pk
-                for child in reversed(children.get(pk, [])):
-                    stack.append((child, child_anc, True))
-            else:
-                counter += 1
-                depth = rules.LEVEL_DEPTH[row[3]]
-                new = (lft[pk], counter, depth, anc["county_id"], anc["township_id"], anc["village_id"])
-                if new != tuple(by_id[pk][4:10]):
-                    changed.append((*new, pk))
-    if changed:
-        _write_positions(table, changed)
-    return len(changed)
+    trees = _stored_nodes(set(tree_ids))
+    moved = loads.tree_plan(trees=trees, ids=()).moved
+    if moved:
+        _write_positions(Organisation._meta.db_table, moved)
+    return len(moved)
+
+
+def _stored_nodes(tree_ids: set[int]) -> dict[int, list[tuple[loads.Node, str | None]]]:
+    """The stored units of ``tree_ids`` as numbering nodes with their parents' codes."""
+    trees: dict[int, list[tuple[loads.Node, str | None]]] = defaultdict(list)
+    for pk, parent_code, code, tree_id, level, *old in Organisation.objects.filter(
+        tree_id__in=tree_ids
+    ).values_list(
+        "pk",
+        "parent__code",
+        "code",
+        "tree_id",
+        "level",
+        "lft",
+        "rght",
+        "depth",
+        "county_id",
+        "township_id",
+        "village_id",
+    ):
+        trees[tree_id].append((loads.Node(pk=pk, code=code, level=level, old=tuple(old)), parent_code))
+    return trees
 
 
 def _write_positions(table: str, rows: list[tuple]) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Outcome, Round, Score, Stage, State, Target, Title, TitleStatus
 from indicators.models import Indicator, IndicatorSet, applies
 from indicators.scoring import scale_factor, to_cents
+from orgs import loads
 from orgs.models import AreaType, Organisation
 
 SCORED_LEVELS = ("county", "township", "village", "group")
@@ -151,22 +152,9 @@ def scores_insert(*, rows: list[tuple]) -> None:
     """Insert score rows given as tuples in ``SCORE_COLUMNS`` order, without model instances:
     COPY on PostgreSQL (executemany there is one round trip per row, even pipelined), one
     executemany elsewhere."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table = qn(Score._meta.db_table)
-    columns = ", ".join(qn(Score._meta.get_field(name).column) for name in SCORE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(SCORE_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - our table
-                rows,
-            )
+    if rows:
+        columns = [Score._meta.get_field(name).column for name in SCORE_COLUMNS]
+        loads.rows_copy(table=Score._meta.db_table, columns=columns, rows=rows)
 
 
 def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], SheetPlan]) -> ScoresResult:  # noqa: A002 - the domain word
@@ -219,15 +207,8 @@ def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], S
                 )
             )
             sheets.append((plan, generated))
-        created = Assessment.objects.bulk_create(assessments, batch_size=CHUNK)
-        if created and created[0].pk is None:  # backends that return no ids
-            ids = dict(
-                Assessment.objects.filter(round=round, org_id__in=[a.org_id for a in created]).values_list(
-                    "org_id", "pk"
-                )
-            )
-            for a in created:
-                a.pk = ids[a.org_id]
+        loads.instances_copy(assessments)  # ids reserved first: no INSERT … RETURNING
+        created = assessments
         rows: list[tuple] = []
         for a, (plan, generated) in zip(created, sheets, strict=True):
             for stage, halves in (
@@ -254,7 +235,7 @@ def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], S
             for a in created
             if a.state == State.NAMED
         ]
-        Title.objects.bulk_create(titles, batch_size=CHUNK)
+        loads.instances_copy(titles)
         result.assessments += len(created)
         result.scores += len(rows)
         result.titles += len(titles)

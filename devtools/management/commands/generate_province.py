@@ -3,10 +3,14 @@ tree and a year of scores, for benchmarks (``make bench`` runs it against its ow
 
 from __future__ import annotations
 
+import os
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devtools.bench.run import bench_ratios
+from devtools.bench.table import ratios_table
 from devtools.province.bench import bench_run, bench_table
 from devtools.province.generate import province_generate
 
@@ -41,12 +45,25 @@ class Command(BaseCommand):
             metavar="N",
             help="Only the first N counties of each prefecture (small runs and tests).",
         )
-        parser.add_argument("--bench", action="store_true", help="Time the read endpoints afterwards.")
+        parser.add_argument(
+            "--bench",
+            action="store_true",
+            help="Time the loads against COPY, then the endpoints, throughput under gunicorn -w 2 and "
+            "writes against the demo database, each against a baseline of the same run.",
+        )
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="Empty the database first (every table; the schema stays), so that the loads are timed.",
+        )
         parser.add_argument("--runs", type=int, default=5, help="Runs per endpoint with --bench (default 5).")
 
     def handle(self, *args, **options) -> None:
         year: int = options["year"]
         started = time.perf_counter()
+        if options["fresh"]:
+            self.stdout.write("Emptying the database…")
+            call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Generating province data for {year}…")
         try:
             report = province_generate(
@@ -54,6 +71,7 @@ class Command(BaseCommand):
                 year=year,
                 limit_counties=options["limit_counties"],
                 log=self.stdout.write,
+                bench_loads=options["bench"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -66,10 +84,15 @@ class Command(BaseCommand):
         for phase, seconds in report.timings.items():
             self.stdout.write(f"  {phase:<30} {seconds:8.1f} s")
         self.stdout.write(f"  {'total':<30} {time.perf_counter() - started:8.1f} s")
+        for phase, mb in report.peak_mb.items():
+            self.stdout.write(f"Peak memory after the {phase} phase: {mb:,.0f} MB (maxrss)")
         if options["bench"]:
             root = report.root_codes[0]
             self.stdout.write(f"\nBenchmark ({options['runs']} runs each, admin of {root}):\n")
             t0 = time.perf_counter()
             rows = bench_run(root_code=root, year=year, runs=options["runs"])
             self.stdout.write(bench_table(rows))
-            self.stdout.write(f"\n(bench took {time.perf_counter() - t0:.1f} s)")
+            self.stdout.write("\nRatios, each against a baseline of the same run (median of 5):\n")
+            ratios = [*report.load_ratios, *bench_ratios(root_code=root, year=year, log=self.stderr.write)]
+            self.stdout.write(ratios_table(ratios))
+            self.stdout.write(f"\n(bench took {time.perf_counter() - t0:.1f} s on {os.cpu_count()} cores)")

@@ -1,0 +1,33 @@
+"""Everything after the loads, in order; a part that fails is one row saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .endpoints import endpoint_ratios
+from .table import Ratio
+from .throughput import throughput_ratios
+from .writes import write_ratios
+
+
+def bench_ratios(*, root_code: str, year: int, log: Callable[[str], object] = print) -> list[Ratio]:
+    rows: list[Ratio] = []
+    parts = (
+        ("endpoints", endpoint_ratios),
+        ("throughput under gunicorn -w 2", throughput_ratios),
+        ("writes, province vs demo", write_ratios),
+    )
+    for name, part in parts:
+        log(f"  bench: {name}…")
+        try:
+            rows.extend(part(root_code=root_code, year=year) if part is not write_ratios else part(year=year))
+        except Exception as exc:  # noqa: BLE001 - reported in the table, the rest still runs
+            rows.append(Ratio(name, None, "—", None, note=f"error: {type(exc).__name__}: {exc}"[:160]))
+    for label in (
+        "dashboard, one prefecture",
+        "dashboard, province",
+        "league table, one prefecture",
+        "league table, province",
+    ):
+        rows.append(Ratio(label, None, "no-op", None, 3, note="not built yet"))
+    return rows

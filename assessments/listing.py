@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from .models import Objection, ObjectionStatus
@@ -74,7 +75,10 @@ def round_counts(qs: QuerySet) -> list[tuple[int, int]]:
     counts for ``LIST_COUNT_CACHE_SECONDS`` (per user scope and filters); smaller ones are counted
     on every request."""
     counting = qs.order_by().values("round_id", "round__year").annotate(rows=Count("pk"))
-    key = "list-counts:" + _query_key(counting)
+    try:
+        key = "list-counts:" + _query_key(counting)
+    except EmptyResultSet:  # a filter that can match nothing (an id out of the column's range)
+        return []
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -41,6 +41,11 @@ def write_operations() -> list[tuple[str, str]]:
     ]
 
 
+def operations_with_bodies() -> list[tuple[str, str]]:
+    """The write operations that take a body (a DELETE takes none): the field-level cases."""
+    return [(method, path) for method, path in write_operations() if body_schema(method, path) is not None]
+
+
 def _resolve(node: dict) -> dict:
     while "$ref" in node:
         node = schema()["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
@@ -185,11 +190,9 @@ def test_hostile_bodies_are_refused_with_json_and_change_nothing(scene, method, 
             )
 
 
-@pytest.mark.parametrize(("method", "path"), write_operations())
+@pytest.mark.parametrize(("method", "path"), operations_with_bodies())
 def test_hostile_field_values_are_refused_with_json_and_change_nothing(scene, method, path):
     obj = body_schema(method, path)
-    if obj is None:
-        pytest.skip("takes no body")
     url = fill(path, scene)
     persona = ACTING.get(path, "admin")
     client = api_client_for(scene.personas[persona])

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "orgs",
     "indicators",
     "assessments",
+    "monthly",
     "reports",
     "demo",
     *(["devtools"] if DEVTOOLS else []),

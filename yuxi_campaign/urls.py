@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("assessments.page_urls")),
     path("", include("assessments.public_urls")),
     path("", include("reports.page_urls")),
+    path("", include("monthly.page_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),

@@ -1,0 +1,1 @@
+"""One module per family of records, re-exported here for Django."""

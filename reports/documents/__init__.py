@@ -1,0 +1,7 @@
+"""The documents the organisation department and the parent units issue and print: the 公示
+(public notice), the 命名 decision, the 通报批评 circular and an assessment's score sheet, each as
+an A4 print page and as a ``.docx`` that the office edits and stamps before it goes out.
+
+``params`` reads and checks the query string, ``selectors`` what each document lists (a fixed
+number of queries whatever the number of units), ``content`` the words of each document, ``docx``
+the Word builders, ``views`` the pages; ``models`` the settings an administrator edits."""

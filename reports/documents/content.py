@@ -59,6 +59,12 @@ class Table:
     total_row: list[str] | None = None
 
     @property
+    def percents(self) -> list[str]:
+        """The relative widths as CSS percentages, for the print page's columns."""
+        whole = sum(self.widths)
+        return [f"{w * 100 / whole:.1f}%" for w in self.widths]
+
+    @property
     def is_empty(self) -> bool:
         return not any(g.rows for g in self.groups)
 

@@ -349,3 +349,11 @@ def test_township_leaders_notice_names_the_county_in_one_query(world, django_ass
     with django_assert_num_queries(7):
         response = client.get(NOTICE, {"format": "docx"})
     assert "关于第1县1县1镇“四级联创”达标党组织的公示" in docx_text(response.content)
+
+
+def test_public_notice_page_offers_the_print_link_to_leaders_only(world):
+    drive(world, world.tree.village, State.IN_NOTICE)
+    link = 'href="/documents/notice/"'
+    assert link in login(world.leader).get("/notices/").content.decode()
+    assert link not in login(world.operator).get("/notices/").content.decode()
+    assert link not in Client().get("/notices/").content.decode()

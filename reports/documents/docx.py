@@ -7,6 +7,7 @@ body and the date at the bottom right with room for the seal. Fonts are set for 
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -30,6 +31,12 @@ MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TEXT_WIDTH = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
 BODY_SIZE, TITLE_SIZE, TABLE_SIZE = Pt(16), Pt(22), Pt(12)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Characters XML 1.0 cannot hold: a reason or a name typed with one must not break the file.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    return NOT_XML.sub("", value)
 
 
 def set_font(run_or_style, name: str, size=None, *, bold: bool | None = None, color=None) -> None:
@@ -87,7 +94,7 @@ def _paragraph(
         p.alignment = align
     if indent:
         p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
-    set_font(p.add_run(text), font, size, bold=bold, color=color)
+    set_font(p.add_run(_text(text)), font, size, bold=bold, color=color)
     return p
 
 
@@ -106,7 +113,7 @@ def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT)
     p = cell.paragraphs[0]
     p.alignment = align
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    set_font(p.add_run(text), TABLE_FONT, TABLE_SIZE, bold=bold)
+    set_font(p.add_run(_text(text)), TABLE_FONT, TABLE_SIZE, bold=bold)
 
 
 def _table(doc, table: Table) -> None:
@@ -168,8 +175,8 @@ def build_docx(document: Document) -> bytes:
     doc = new_docx()
     _page(doc)
     _font_table_fallbacks(doc)
-    doc.core_properties.title = document.title
-    doc.core_properties.author = document.issuer or "四级联创"
+    doc.core_properties.title = _text(document.title)
+    doc.core_properties.author = _text(document.issuer) or "四级联创"
     if document.red_head:
         _paragraph(
             doc, document.red_head, font=TITLE_FONT, size=Pt(36), align=WD_ALIGN_PARAGRAPH.CENTER, color=RED

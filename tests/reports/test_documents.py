@@ -384,3 +384,11 @@ def test_a_superuser_without_a_unit_prints_the_first_citys_documents(world):
     User.objects.create_superuser(username="root", password="correct-horse-battery")
     text = get_docx(login(User.objects.get(username="root")), NOTICE)
     assert "关于玉溪市“四级联创”达标党组织的公示" in text and world.tree.village.name in text
+
+
+def test_a_reason_with_control_characters_still_gives_a_word_file(world):
+    a = drive(world, world.tree.village, State.NAMED)
+    leader = cast_for(world.tree.village).leader
+    services.assessment_transition(assessment_id=a.pk, action="warn", actor=leader, reason="台账\x0b缺失\x01")
+    text = get_docx(login(world.admin), CIRCULAR, year=2024)
+    assert "台账缺失" in text

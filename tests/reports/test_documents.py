@@ -392,3 +392,26 @@ def test_a_reason_with_control_characters_still_gives_a_word_file(world):
     services.assessment_transition(assessment_id=a.pk, action="warn", actor=leader, reason="台账\x0b缺失\x01")
     text = get_docx(login(world.admin), CIRCULAR, year=2024)
     assert "台账缺失" in text
+
+
+def test_the_settings_are_edited_in_the_admin(world):
+    from orgs.models import User
+
+    User.objects.create_superuser(username="root", password="correct-horse-battery")
+    client = login(User.objects.get(username="root"))
+    assert client.get("/admin/reports/documentsettings/").status_code == 200
+    response = client.post(
+        "/admin/reports/documentsettings/add/",
+        {
+            "org": world.tree.county.pk,
+            "issuing_body": "中共第1县委组织部",
+            "contact_line": "电话 0877-0000000",
+            "number_prefix": "一组通",
+        },
+    )
+    assert response.status_code == 302
+    row = DocumentSettings.objects.get(org=world.tree.county)
+    assert (row.issuing_body, row.number_prefix) == ("中共第1县委组织部", "一组通")
+    add = "/admin/reports/documentsettings/add/"
+    refused = client.post(add, {"org": world.tree.city.pk, "issuing_body": ""})
+    assert refused.status_code == 200 and not DocumentSettings.objects.filter(org=world.tree.city).exists()

@@ -43,3 +43,19 @@ def test_notice_prints_the_sheet_alone(live_server, transactional_db, world, new
     issuer = page.locator(".issuer p").first
     assert issuer.inner_text() == "中共玉溪市委组织部"
     assert page.evaluate("getComputedStyle(document.querySelector('.issuer')).textAlign") == "right"
+
+
+def test_score_sheet_prints_with_signature_lines(live_server, transactional_db, world, new_page, login, shot):
+    a = drive(world, world.tree.village, State.RECHECKED)
+    page = new_page(A4_AT_96_DPI)
+    login(page, world.leader)
+    page.goto(f"{live_server.url}/assessments/{a.pk}/")
+    with page.expect_navigation():
+        page.locator(f'a[href="/documents/score-sheet/{a.pk}/"]').click()
+    page.emulate_media(media="print")
+    shot(page, "score-sheet-print")
+    assert not page.locator(".doc-tools").is_visible()
+    rows = page.locator("main.sheet table.doc-table").nth(1).locator("tbody tr:not(.group)")
+    assert rows.count() == a.indicator_set.indicators.filter(applies_to__in=["all", a.org.area_type]).count()
+    assert page.locator("tfoot td").last.inner_text() == str(a.final_score)
+    assert page.locator(".signatures p").count() == 5

@@ -23,6 +23,7 @@ from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 from . import content, policy, selectors
 from .docx import DOCX_TYPE, build_docx
 from .params import DocumentParams, document_params, score_sheet_format
+from .score_sheet import score_sheet_document
 
 
 def _notice(request, p: DocumentParams) -> content.Document:
@@ -138,7 +139,7 @@ def score_sheet(request, pk: int):
         return refusal(request, exc.detail, 400, exc.fields)
     a = get_assessment_for_user(request.user, pk)
     dimensions, applicable, factor, scores = sheet_context(a)
-    document = content.score_sheet_document(
+    document = score_sheet_document(
         a=a, dimensions=dimensions, factor=factor, scores=scores, applicable=applicable
     )
     return _respond(request, document, fmt, {"assessment": a})

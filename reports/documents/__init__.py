@@ -3,5 +3,6 @@
 an A4 print page and as a ``.docx`` that the office edits and stamps before it goes out.
 
 ``params`` reads and checks the query string, ``selectors`` what each document lists (a fixed
-number of queries whatever the number of units), ``content`` the words of each document, ``docx``
-the Word builders, ``views`` the pages; ``models`` the settings an administrator edits."""
+number of queries whatever the number of units), ``content`` the words of each document
+(``score_sheet`` those of the score sheet), ``docx`` the Word builder, ``views`` the pages,
+``policy`` who may print them; ``models`` the settings an administrator edits."""

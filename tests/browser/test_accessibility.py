@@ -1,6 +1,7 @@
 """WCAG 2.1 A and AA on every page, as axe-core sees it in Chromium, at desktop and phone width,
 in Chinese and in English: public pages, the to-do of every role, lists, the assessment page in
-the states that show different parts, every score sheet with its errors, and the objections."""
+the states that show different parts, every score sheet with its errors, the objections, and the
+printed documents (公示, 命名, 通报批评, the score sheet for the file)."""
 
 from __future__ import annotations
 
@@ -108,8 +109,16 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("detail-accepted", f"/assessments/{scenes.accepted.pk}/"),
             ("detail-in-notice", f"/assessments/{scenes.in_notice.pk}/"),
             ("objections", "/objections/"),
+            ("document-notice", "/documents/notice/"),
+            ("document-naming", "/documents/naming/"),
+            ("document-circular", "/documents/circular/"),
+            ("document-score-sheet", f"/documents/score-sheet/{scenes.accepted.pk}/"),
         ],
-        world.admin: [("todo-admin", "/"), ("list-admin", "/assessments/?state=accepted")],
+        world.admin: [
+            ("todo-admin", "/"),
+            ("list-admin", "/assessments/?state=accepted"),
+            ("document-notice-city", "/documents/notice/?year=2024&level=village"),
+        ],
     }
     for user, urls in pages.items():
         page = open_page()

@@ -17,6 +17,7 @@ from assessments.api import (
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
 from yuxi_campaign.core.auth import TokenView
+from yuxi_campaign.core.export_api import ExportJobViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
@@ -29,6 +30,7 @@ router.register("results", ResultViewSet, basename="result")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("exports", ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("", include("assessments.page_urls")),
     path("", include("assessments.public_urls")),
     path("", include("reports.page_urls")),
+    path("", include("yuxi_campaign.core.export_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),

@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentActionEnum": "assessments.policy.ACTIONS",
         "TargetEnum": "assessments.models.Target",
+        "ExportStatusEnum": "yuxi_campaign.core.models.ExportStatus",
     },
 }
 

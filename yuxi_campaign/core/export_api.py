@@ -6,7 +6,7 @@ owner follows it and downloads the file."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -57,6 +57,7 @@ class ExportNegotiation(DefaultContentNegotiation):
         return kept
 
 
+@extend_schema_serializer(many=False)  # one object, on a list's path
 class ExportStartedSerializer(serializers.Serializer):
     job = serializers.IntegerField(help_text="the export job's id")
     status = serializers.ChoiceField(choices=ExportStatus.choices)
@@ -85,6 +86,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "finished_at",
             "download_url",
         ]
+        read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:
         if job.status != ExportStatus.DONE:
@@ -130,7 +132,8 @@ def export_schema(json_response, **kwargs):
             (202, "application/json"): OpenApiResponse(
                 ExportStartedSerializer, description="too many rows for one request: a background export"
             ),
-            **kwargs.pop("responses", {}),
+            # errors are JSON, whatever format was asked for
+            **{(code, "application/json"): r for code, r in kwargs.pop("responses", {}).items()},
         },
         **kwargs,
     )
@@ -165,6 +168,9 @@ class ExportMixin:
         return super().handle_exception(exc)
 
 
+DOWNLOAD = "the finished export's file, in the format it was asked for"
+
+
 class ExportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A background export, for the user who started it (anyone else: 404)."""
 
@@ -176,9 +182,9 @@ class ExportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         responses={
-            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the Excel file"),
-            (200, CSV): OpenApiResponse(OpenApiTypes.BINARY, description="the CSV file"),
-            **errors(409),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=DOWNLOAD),
+            (200, CSV): OpenApiResponse(OpenApiTypes.BINARY, description=DOWNLOAD),
+            **{(code, "application/json"): r for code, r in errors(409).items()},
         }
     )
     @action(detail=True, methods=["get"])

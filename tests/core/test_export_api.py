@@ -275,3 +275,9 @@ def test_the_schema_documents_the_format_parameter_and_the_files(results):
     ]
     assert "Paginated" in results_json["schema"]["$ref"]  # the JSON answer is still the paginated list
     assert "/api/v1/exports/{id}/download/" in schema["paths"]
+
+
+@pytest.mark.parametrize("params", [{"page": "false"}, {"page": "0"}, {"page_size": "0"}, {"page_size": "x"}])
+def test_paging_parameters_are_still_checked_on_an_export(results, params):
+    response = api_client_for(results.admin).get("/api/v1/results/", {**params, "format": "csv"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"

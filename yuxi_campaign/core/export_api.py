@@ -5,6 +5,7 @@ owner follows it and downloads the file."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -12,10 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from . import export_jobs, export_sources
-from .api import UtcDateTimeField
+from .api import UtcDateTimeField, whole_number
 from .exports import CONTENT_TYPES, FORMAT_ERROR, FORMATS, table_response
 from .models import ExportJob, ExportStatus
 from .schema import errors
@@ -91,7 +91,9 @@ class ExportJobSerializer(serializers.ModelSerializer):
     def get_download_url(self, job) -> str | None:
         if job.status != ExportStatus.DONE:
             return None
-        return reverse("export-download", args=[job.pk], request=self.context.get("request"))
+        url = reverse("export-download", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 def _json(request) -> None:
@@ -106,7 +108,7 @@ def export_answer(request, source: str, params: dict[str, str], fmt: str):
         return table_response(rows.as_table(), fmt)
     job = export_jobs.export_job_start(user=request.user, source=source, params=params, fmt=fmt)
     job.refresh_from_db(fields=["status"])  # without a broker it ran already
-    status_url = reverse("export-detail", args=[job.pk], request=request)
+    status_url = request.build_absolute_uri(reverse("export-detail", args=[job.pk]))
     _json(request)
     body = ExportStartedSerializer({"job": job.pk, "status": job.status, "status_url": status_url}).data
     return Response(body, status=202, headers={"Location": status_url})
@@ -153,7 +155,21 @@ class ExportMixin:
         fmt = getattr(getattr(self.request, "accepted_renderer", None), "format", None)
         return fmt if fmt in FORMATS else None
 
+    def check_paging(self, request) -> None:
+        """A file has no pages, but ``page`` and ``page_size`` must still be what the schema
+        says (a whole ``page`` from 1, a ``page_size`` from 1 to 1000), or the request is a 400."""
+        if self.paginator is None:
+            return
+        self.paginator.get_page_size(request)
+        page = request.query_params.get(self.paginator.page_query_param, "")
+        try:
+            if page != "" and whole_number(page) < 1:
+                raise ValueError(page)
+        except ValueError:
+            raise exceptions.ValidationError({"page": [self.paginator.invalid_page_message]}) from None
+
     def export(self, request):
+        self.check_paging(request)
         params = {k: v for k, v in request.query_params.items() if k not in NOT_SOURCE_PARAMS}
         return export_answer(request, self.export_source, params, self.export_format())
 

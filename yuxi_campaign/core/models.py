@@ -7,15 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .files import export_storage
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", pgettext_lazy("export", "queued")
+    RUNNING = "running", pgettext_lazy("export", "running")
+    DONE = "done", pgettext_lazy("export", "done")
+    FAILED = "failed", pgettext_lazy("export", "failed")
 
 
 class ExportJob(models.Model):

@@ -151,7 +151,7 @@ def test_the_job_stores_its_progress_after_each_chunk(world, counting_source):
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_done, job.percent) == ("done", BIG, BIG, 100)
     assert job.started_at <= job.finished_at
-    with job.file.open("rb") as f:
+    with export_storage().open(job.stored_name, "rb") as f:
         header, rows = csv_rows(f.read())
     assert header == ["文字", "序号", "八分之"]
     assert rows[0] == ["'=行0", "0", "0"] and rows[-1] == ["'=行11999", "11999", "1499.875"]
@@ -178,7 +178,7 @@ def test_a_source_refusing_its_parameters_fails_the_job_with_the_reason(world, c
     job = ExportJob.objects.create(user=world.admin, source="test-numbers", params={"n": "-1"}, format="csv")
     assert export_job_run(job_id=job.pk) == "failed"
     job.refresh_from_db()
-    assert (job.status, job.error, bool(job.file)) == ("failed", "n 不能为负", False)
+    assert (job.status, job.error, bool(job.stored_name)) == ("failed", "n 不能为负", False)
     body = api_client_for(world.admin).get(f"/api/v1/exports/{job.pk}/").json()
     assert (body["status"], body["error"], body["download_url"]) == ("failed", "n 不能为负", None)
 
@@ -264,9 +264,9 @@ def test_old_exports_and_their_files_are_cleaned_up(world, counting_source):
     export_job_run(job_id=new.pk)
     old.refresh_from_db()
     ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
-    assert export_storage().exists(old.file.name)
+    assert export_storage().exists(old.stored_name)
     assert export_jobs_cleanup() == 1
-    assert not export_storage().exists(old.file.name)
+    assert not export_storage().exists(old.stored_name)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [new.pk]
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from . import export_sources
 from .errors import DomainError, InvalidInput, OutOfScope, WrongState
 from .exports import CONTENT_TYPES, FORMATS, WRITERS, content_disposition, file_name
+from .files import export_storage
 from .models import ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def export_job_run(*, job_id: int) -> str | None:
         with tempfile.TemporaryFile() as tmp:
             done = WRITERS[job.format](tmp, rows.table, rows.chunks, progress)
             tmp.seek(0)
-            job.file.save(f"{uuid.uuid4().hex}.{job.format}", File(tmp), save=False)
+            name = timezone.localtime().strftime("%Y/%m/") + f"{uuid.uuid4().hex}.{job.format}"
+            job.stored_name = export_storage().save(name, File(tmp))
         job.filename = file_name(rows.table, job.format)
         job.rows_total, job.rows_done = rows.total, done
         job.status, job.finished_at = ExportStatus.DONE, timezone.now()
@@ -79,7 +81,9 @@ def export_job_run(*, job_id: int) -> str | None:
     except Exception:
         logger.exception("export %s failed", job.pk)
         job.status, job.error, job.finished_at = ExportStatus.FAILED, FAILED_MESSAGE, timezone.now()
-    job.save(update_fields=["file", "filename", "rows_total", "rows_done", "status", "error", "finished_at"])
+    job.save(
+        update_fields=["stored_name", "filename", "rows_total", "rows_done", "status", "error", "finished_at"]
+    )
     return job.status
 
 
@@ -87,9 +91,9 @@ def export_jobs_cleanup(now: dt.datetime | None = None) -> int:
     """Remove the jobs older than EXPORT_KEEP_HOURS and their files. The number removed."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
     removed = 0
-    for job in ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "file"):
-        if job.file:
-            job.file.delete(save=False)
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "stored_name"):
+        if job.stored_name:
+            export_storage().delete(job.stored_name)
         job.delete()
         removed += 1
     return removed
@@ -105,9 +109,11 @@ def export_job_get_for_user(user, pk) -> ExportJob:
 
 def export_job_file_response(job: ExportJob) -> FileResponse:
     """The finished job's file, streamed from the storage; WrongState (409) before it is done."""
-    if job.status != ExportStatus.DONE or not job.file:
+    if job.status != ExportStatus.DONE or not job.stored_name:
         raise WrongState("导出尚未完成", code="not_ready")
-    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.format])
+    response = FileResponse(
+        export_storage().open(job.stored_name, "rb"), content_type=CONTENT_TYPES[job.format]
+    )
     response["Content-Disposition"] = content_disposition(job.filename, f"{job.source}.{job.format}")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,8 +9,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .files import export_storage
-
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("export", "queued")
@@ -32,7 +30,9 @@ class ExportJob(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    file = models.FileField(_("file"), storage=export_storage, upload_to="%Y/%m/", max_length=200, blank=True)
+    # The file's name in the "exports" storage (read at each use through ``export_storage()``,
+    # so that a changed STORAGES applies: a FileField would keep the storage of import time).
+    stored_name = models.CharField(_("file"), max_length=200, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)  # the name it downloads as
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -158,3 +158,12 @@ def test_a_page_refuses_an_unknown_export_format():
 
     with pytest.raises(BadRequest):
         export_response(RequestFactory().get("/dashboard/", {"export": "pdf"}), sample())
+
+
+def test_the_export_links_keep_the_page_filters_and_drop_the_page_number():
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/dashboard/", {"year": "2024", "within": "7", "page": "3"})
+    html = render_to_string("core/_export_links.html", {"table": sample()}, request=request)
+    assert 'href="?year=2024&amp;within=7&amp;export=xlsx&amp;table=sample"' in html
+    assert 'href="?year=2024&amp;within=7&amp;export=csv&amp;table=sample"' in html

@@ -119,7 +119,7 @@ FORMAT_PARAMETER = OpenApiParameter(
     str,
     enum=["json", *FORMATS],
     description="`xlsx` or `csv`: every row of the filtered list as one file (not a page); "
-    "past 10,000 rows a background export (202)",
+    "past `EXPORT_INLINE_MAX_ROWS` rows (10,000 by default) a background export (202)",
 )
 
 

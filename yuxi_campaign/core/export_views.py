@@ -8,6 +8,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from . import export_jobs, export_sources
 from .errors import OutOfScope, WrongState
@@ -40,12 +41,14 @@ def _job(request, pk):
         raise Http404(_("Not found, or outside your scope")) from None
 
 
+@require_safe
 @login_required
 def export_job(request, pk: int):
     # Queries: session/user, the job.
     return render(request, "core/export_job.html", {"job": _job(request, pk)})
 
 
+@require_safe
 @login_required
 def export_job_progress(request, pk: int):
     """The progress part alone, which the page polls every second; once the job is finished it
@@ -57,6 +60,7 @@ def export_job_progress(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def export_job_download(request, pk: int):
     job = _job(request, pk)

@@ -16,6 +16,18 @@ The choices, once:
 - Text that Excel would read as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage
   return) is never run: in xlsx it is a string cell (not a formula), in CSV it is prefixed with
   ``'`` (the usual guard against CSV injection).
+
+How the rest of the project uses it:
+
+- A page table (built in memory, a few hundred rows): the view returns
+  ``export_response(request, table)`` when it is not None, and the template offers the links with
+  ``{% include "core/_export_links.html" with table=table %}`` (``?export=xlsx|csv&table=<name>``
+  on the page's own URL, its filters kept).
+- A list of the API: the viewset takes ``export_api.ExportMixin`` with ``export_source = "<name>"``
+  and ``@export_schema(...)``; the app registers the source (``export_sources.register``) in its
+  ``AppConfig.ready``. A page whose table is such a source uses ``export_views.page_export``,
+  which starts a background job past EXPORT_INLINE_MAX_ROWS rows.
+- ``table_response(table, fmt)`` alone: the file answer for any other view.
 """
 
 from __future__ import annotations

@@ -39,12 +39,12 @@ urlpatterns = [
     path("", include("assessments.page_urls")),
     path("", include("assessments.public_urls")),
     path("", include("reports.page_urls")),
-    path("", include("yuxi_campaign.core.export_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("yuxi_campaign.core.export_urls")),  # a background export's page and file
 ]
 handler400 = "yuxi_campaign.core.edge.bad_request"
 handler403 = "yuxi_campaign.core.edge.permission_denied"

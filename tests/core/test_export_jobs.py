@@ -367,3 +367,22 @@ def test_a_real_celery_worker_writes_the_export_the_owner_downloads(world, priva
         return [as_decimal(v) if isinstance(v, int | float | Decimal) else v for v in line]
 
     assert [numbers(r) for r in rows] == [numbers(result_line(r)) for r in expected]
+
+
+def test_following_an_export_costs_a_fixed_number_of_queries(
+    world, counting_source, django_assert_num_queries
+):
+    job = ExportJob.objects.create(user=world.admin, source="test-numbers", params={"n": "3"}, format="csv")
+    export_job_run(job_id=job.pk)
+    page, api = login(world.admin), api_client_for(world.admin)
+    # Queries: the session, its user, the job, the user's unit (named in the header).
+    with django_assert_num_queries(4):
+        assert page.get(f"/exports/{job.pk}/").status_code == 200
+    # Queries: the session, its user, the job (a part: no header).
+    with django_assert_num_queries(3):
+        assert page.get(f"/exports/{job.pk}/progress/").status_code == 286
+    # Queries (the API client is authenticated without one): the job.
+    with django_assert_num_queries(1):
+        assert api.get(f"/api/v1/exports/{job.pk}/").status_code == 200
+    with django_assert_num_queries(1):
+        assert api.get(f"/api/v1/exports/{job.pk}/download/").status_code == 200

@@ -167,3 +167,9 @@ def test_the_export_links_keep_the_page_filters_and_drop_the_page_number():
     html = render_to_string("core/_export_links.html", {"table": sample()}, request=request)
     assert 'href="?year=2024&amp;within=7&amp;export=xlsx&amp;table=sample"' in html
     assert 'href="?year=2024&amp;within=7&amp;export=csv&amp;table=sample"' in html
+
+
+def test_control_characters_that_xlsx_cannot_hold_are_left_out_not_a_crash():
+    table = sample([["一\x01村\x0b", 1, None, None, None, None]])
+    assert open_xlsx(table_xlsx(table))["A3"].value == "一村"
+    assert read_csv(table_csv(table))[1][0] == "一\x01村\x0b"  # CSV holds them as they are

@@ -160,6 +160,7 @@ def write_xlsx(out: IO[bytes], table: Table, chunks: Chunks, progress=None) -> i
     is called with the rows written after each chunk. The number of rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -169,14 +170,14 @@ def write_xlsx(out: IO[bytes], table: Table, chunks: Chunks, progress=None) -> i
     for i, width in enumerate(_widths(table, sample), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A3"  # the title and the header stay in view
-    title = WriteOnlyCell(ws, value=title_line(table))
+    title = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", title_line(table)))
     title.font = Font(bold=True, size=13)
     title.data_type = "s"
     ws.append([title])
     bold = Font(bold=True)
     heads = []
     for column in table.columns:
-        cell = WriteOnlyCell(ws, value=header(column))
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", header(column)))
         cell.font = bold
         cell.data_type = "s"
         heads.append(cell)
@@ -200,7 +201,7 @@ def write_xlsx(out: IO[bytes], table: Table, chunks: Chunks, progress=None) -> i
             c.value = value
             c.number_format = DATE_FORMAT
         else:
-            c.value = str(value)
+            c.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters xlsx cannot hold
             c.data_type = "s"  # never a formula, whatever the text starts with
         return c
 

@@ -9,6 +9,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from yuxi_campaign.core import tree_hooks
 
+        from .exports import register_sources
         from .rollups import tree_listener
 
         tree_hooks.register(tree_listener)  # moves and deactivations update the rollup
+        register_sources()  # results, rankings, progress as files (yuxi_campaign.core.export_sources)

@@ -12,8 +12,8 @@ from django.http import FileResponse
 
 from orgs import rules
 from orgs.models import Organisation, UnitRollup, User
-from orgs.selectors import scope_filter
-from yuxi_campaign.core.errors import OutOfScope
+from orgs.selectors import org_get_for_user, scope_filter
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 
 from .models import (
     Assessment,
@@ -22,6 +22,7 @@ from .models import (
     Objection,
     ObjectionStatus,
     PaceTarget,
+    Round,
     State,
     Target,
     Title,
@@ -145,6 +146,20 @@ def results_for_user(user: User) -> QuerySet:
     )
 
 
+RESULT_ORDER = ("-year", "org__tree_id", "org__lft", "target")
+RANKING_ORDER = ("-year", "level", "target", "rank", "org_code")
+
+
+def results_ordered(user: User) -> QuerySet:
+    """The result rows in the order the list and its exports show them."""
+    return results_for_user(user).order_by(*RESULT_ORDER)
+
+
+def rankings_for_user(user: User) -> QuerySet:
+    """The scored rows, by year, level, target and rank."""
+    return results_for_user(user).filter(final_score__isnull=False).order_by(*RANKING_ORDER)
+
+
 # ---------------------------------------------------------------------------------------------
 # Progress against the campaign's pace
 
@@ -256,6 +271,22 @@ def progress_for_roots(year: int) -> dict:
         .values("id", "code", "name", "level")
     )
     return _progress(None, roots, year)
+
+
+def progress_for_user(user: User, *, org_id: int | None, year: int | None) -> dict:
+    """Progress of ``org_id`` (default: the user's unit; for a user who sees every tree, every
+    root) in ``year`` (default: the latest round). InvalidInput without a unit or a round of that
+    year; OutOfScope for a unit outside the user's subtree."""
+    org_id = org_id or user.org_id
+    every_root = org_id is None and scope_filter(user) == {}
+    if org_id is None and not every_root:
+        raise InvalidInput("请指定 org", fields={"org": ["请指定单位 id"]})
+    org = None if every_root else org_get_for_user(user, org_id)
+    if year is None:
+        year = Round.objects.order_by("-year").values_list("year", flat=True).first()
+    if year is None or not Round.objects.filter(year=year).exists():
+        raise InvalidInput(f"没有 {year} 年度的评估轮次", fields={"year": ["没有该年度的轮次"]})
+    return progress_for_roots(year) if org is None else progress_for(org, year)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -141,3 +141,13 @@ def evidence_storage_from_env() -> dict:
             "max_memory_size": 1024 * 1024,
         },
     }
+
+
+def exports_storage_from_env() -> dict:
+    """The STORAGES entry of the export files: wherever the evidence is (EVIDENCE_STORAGE), under
+    their own folder (PRIVATE_MEDIA_ROOT/exports) or key prefix (EXPORT_S3_PREFIX, ``exports``)."""
+    evidence = evidence_storage_from_env()
+    if "OPTIONS" not in evidence:
+        return {"BACKEND": "yuxi_campaign.core.files.PrivateFolderStorage", "OPTIONS": {"folder": "exports"}}
+    options = {**evidence["OPTIONS"], "location": env_str("EXPORT_S3_PREFIX", "exports")}
+    return {**evidence, "OPTIONS": options}

@@ -17,6 +17,7 @@ from .env import (
     env_list,
     env_str,
     evidence_storage_from_env,
+    exports_storage_from_env,
     parse_database_url,
 )
 
@@ -165,6 +166,9 @@ STORAGES = {
         )
     },
     "evidence": evidence_storage_from_env(),
+    # Background exports: beside the evidence (PRIVATE_MEDIA_ROOT/exports, or the same bucket under
+    # EXPORT_S3_PREFIX), so a worker on another host writes what any web host serves.
+    "exports": exports_storage_from_env(),
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Per assessment: the total size and the number of its evidence files.
@@ -173,6 +177,10 @@ EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 100)
 # The clean-up job removes a file no row refers to once it is this old (an upload in progress is
 # younger).
 EVIDENCE_CLEANUP_GRACE_SECONDS = env_int("EVIDENCE_CLEANUP_GRACE_SECONDS", 3600)
+# An export (?format=xlsx|csv) of more rows than this runs as a background job; its file is kept
+# EXPORT_KEEP_HOURS, then the periodic clean-up removes it.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 10000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 # A request body over these (files excepted) is refused with 400 at the edge (core/edge.py). The
 # largest form, a score sheet, has about 65 fields; the bulk form one per row of a page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -238,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentActionEnum": "assessments.policy.ACTIONS",
         "TargetEnum": "assessments.models.Target",
+        "ExportStatusEnum": "yuxi_campaign.core.models.ExportStatus",
     },
 }
 
@@ -260,6 +269,7 @@ PERIODIC_JOBS = {
     "close-due-notices": ("assessments.tasks.close_due_notices", 300),
     "flag-overdue-rectifications": ("assessments.tasks.flag_overdue_rectifications", 3600),
     "cleanup-evidence": ("assessments.tasks.cleanup_evidence", 86400),
+    "cleanup-exports": ("yuxi_campaign.core.tasks.cleanup_exports", 3600),
 }
 CELERY_BEAT_SCHEDULE = beat_schedule(PERIODIC_JOBS)
 # How often the in-process runner wakes up to see which jobs are due.

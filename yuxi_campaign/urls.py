@@ -17,6 +17,7 @@ from assessments.api import (
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
 from yuxi_campaign.core.auth import TokenView
+from yuxi_campaign.core.export_api import ExportJobViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("orgs", OrgViewSet, basename="org")
@@ -29,6 +30,7 @@ router.register("results", ResultViewSet, basename="result")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("exports", ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("yuxi_campaign.core.export_urls")),  # a background export's page and file
 ]
 handler400 = "yuxi_campaign.core.edge.bad_request"
 handler403 = "yuxi_campaign.core.edge.permission_denied"

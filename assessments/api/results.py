@@ -1,60 +1,54 @@
 """`/api/v1/results/`, `/api/v1/rankings/` and `/api/v1/progress/`: what the assessments came to,
-and the pace of titles against the campaign's targets."""
+and the pace of titles against the campaign's targets. Each also answers ``?format=xlsx|csv``
+(the whole filtered scope as a file, from the export sources in ``assessments.exports``)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from orgs.selectors import org_get_for_user, scope_filter
-from yuxi_campaign.core.errors import InvalidInput
+from yuxi_campaign.core.export_api import ExportMixin, export_schema
 from yuxi_campaign.core.schema import errors
 
 from .. import selectors
 from ..filters import RankingFilter, ResultFilter
-from ..models import Assessment, Round
+from ..models import Assessment
 from .serializers import ProgressQuerySerializer, ProgressSerializer, ResultSerializer
 
 
-class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@export_schema(ResultSerializer(many=True))
+class ResultViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ResultSerializer
     filterset_class = ResultFilter
     queryset = Assessment.objects.none()  # the model, for the schema; rows come from get_queryset
+    export_source = "results"
 
     def get_queryset(self):
         # Queries: count + one page, ranks computed by a window function in the same query.
-        rows = selectors.results_for_user(self.request.user)
-        return rows.order_by("-year", "org__tree_id", "org__lft", "target")
+        return selectors.results_ordered(self.request.user)
 
 
+@export_schema(ResultSerializer(many=True))
 class RankingViewSet(ResultViewSet):
     filterset_class = RankingFilter
+    export_source = "rankings"
 
     def get_queryset(self):
-        rows = selectors.results_for_user(self.request.user).filter(final_score__isnull=False)
-        return rows.order_by("-year", "level", "target", "rank", "org_code")
+        return selectors.rankings_for_user(self.request.user)
 
 
-class ProgressViewSet(viewsets.GenericViewSet):
+class ProgressViewSet(ExportMixin, viewsets.GenericViewSet):
     pagination_class = None
     queryset = Assessment.objects.none()  # for the schema
+    export_source = "progress"
 
-    @extend_schema(
-        parameters=[ProgressQuerySerializer], responses={200: ProgressSerializer, **errors(400, 404)}
-    )
+    @export_schema(ProgressSerializer, parameters=[ProgressQuerySerializer], responses=errors(400, 404))
     def list(self, request):
+        if self.export_format():
+            return self.export(request)
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        org_id = query.validated_data.get("org") or request.user.org_id
-        every_root = org_id is None and scope_filter(request.user) == {}
-        if org_id is None and not every_root:
-            raise InvalidInput("请指定 org", fields={"org": ["请指定单位 id"]})
-        org = None if every_root else org_get_for_user(request.user, org_id)
-        year = query.validated_data.get("year")
-        if year is None:
-            year = Round.objects.order_by("-year").values_list("year", flat=True).first()
-        if year is None or not Round.objects.filter(year=year).exists():
-            raise InvalidInput(f"没有 {year} 年度的评估轮次", fields={"year": ["没有该年度的轮次"]})
-        progress = selectors.progress_for_roots(year) if org is None else selectors.progress_for(org, year)
+        progress = selectors.progress_for_user(
+            request.user, org_id=query.validated_data.get("org"), year=query.validated_data.get("year")
+        )
         return Response(ProgressSerializer(progress).data)

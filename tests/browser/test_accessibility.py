@@ -66,7 +66,17 @@ def scenes(world):
     services.objection_submit(
         assessment_id=in_notice.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1"
     )
+    from yuxi_campaign.core.export_jobs import export_job_run
+    from yuxi_campaign.core.models import ExportJob
+
+    running = ExportJob.objects.create(
+        user=world.admin, source="results", format="xlsx", status="running", rows_total=12000, rows_done=4000
+    )
+    done = ExportJob.objects.create(user=world.admin, source="results", format="csv")
+    export_job_run(job_id=done.pk)
     return SimpleNamespace(
+        export_running=running,
+        export_done=done,
         draft=years[2024],
         submitted=drive_to(years[2023], State.SUBMITTED, cast=world.cast),
         accepted=drive_to(years[2022], State.ACCEPTED, cast=world.cast),
@@ -118,6 +128,8 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("todo-admin", "/"),
             ("list-admin", "/assessments/?state=accepted"),
             ("document-notice-city", "/documents/notice/?year=2024&level=village"),
+            ("export-running", f"/exports/{scenes.export_running.pk}/"),
+            ("export-done", f"/exports/{scenes.export_done.pk}/"),
         ],
     }
     for user, urls in pages.items():

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Plumbing as an app only for its management command (``runserver_with_jobs``)."""
+    """Plumbing as an app for its management command (``runserver_with_jobs``), the background
+    exports (``ExportJob``, their tasks and pages) and their templates."""
 
     name = "yuxi_campaign.core"
     label = "core"

@@ -64,7 +64,9 @@ class ApiSchema(AutoSchema):
                     parameter.setdefault("allowEmptyValue", True)
             responses = operation["responses"]
             for code, response in errors(*self._error_codes()).items():
-                responses.setdefault(str(code), self._get_response_for_code(response, str(code)))
+                # Errors are JSON whatever the operation answers otherwise (a file, say).
+                error = self._get_response_for_code(response, str(code), media_types=["application/json"])
+                responses.setdefault(str(code), error)
             operation["responses"] = dict(sorted(responses.items()))
         return operation
 

@@ -4,6 +4,7 @@ from .views import actions, detail, lists, sheet
 
 urlpatterns = [
     path("", lists.home, name="home"),
+    path("todo/", lists.todo_list, name="todo"),
     path("declare/", actions.declare, name="declare"),
     path("assessments/", lists.assessment_list, name="assessment_list"),
     path("assessments/bulk/", actions.bulk_transition, name="bulk_transition"),

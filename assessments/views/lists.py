@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from orgs.filters import OrgFilter
@@ -25,6 +25,15 @@ from .common import PAGE_SIZE
 
 @login_required
 def home(request):
+    """The landing page: the dashboard for the organisation department and the leaders of the
+    city and the counties, the to-do list for everyone else."""
+    if policy.lands_on_dashboard(request.user):
+        return redirect("dashboard")
+    return todo_list(request)
+
+
+@login_required
+def todo_list(request):
     todo = todo_for(request.user)
     notes = list(
         Notification.objects.filter(user=request.user, read_at__isnull=True).order_by("-created_at")[:10]

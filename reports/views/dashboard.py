@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from assessments import policy
 from yuxi_campaign.core.errors import OutOfScope
@@ -51,6 +52,7 @@ def _charts(data: dict, bars: dict | None, trend: dict, workflow: dict) -> dict:
     }
 
 
+@require_safe
 @login_required
 def dashboard(request):
     # Queries: session, user, the user's unit; the rounds; the scope's unit (when asked for by id)

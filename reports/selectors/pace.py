@@ -121,6 +121,8 @@ def pace(scope: Scope, year: int) -> dict:
         "demonstration_percent": data["demonstration_percent"],
         "levels": [_with_missing(n) for n in data["levels"]],
         "child_levels": levels,
+        # the scope as a whole over the levels of the children's columns (the table's last row)
+        "total": [_with_missing(n) for n in data["levels"] if n["level"] in levels],
         "children": [
             {
                 **c,
@@ -205,10 +207,9 @@ def pace_table(scope: Scope, data: dict) -> Table:
         for c in data["children"]
     ]
     if data["children"] and levels:
-        total = {n["level"]: n for n in data["levels"]}
         rows.append(
             [scope.org.code if scope.org else "", _("Total"), ""]
-            + [v for level in levels for v in _level_values(total[level])]
+            + [v for n in data["total"] for v in _level_values(n)]
         )
     return Table(
         name="pace",

@@ -12,6 +12,13 @@
 
   function narrow(el) { return el.clientWidth < 560; }
 
+  // A legend that wraps instead of scrolling (every entry stays readable on a phone), and the
+  // room it takes above the plot: ``perRow`` entries a line.
+  function legend(count, perRow, selected) {
+    const rows = Math.ceil(count / perRow);
+    return { option: { top: 0, type: "plain", selected: selected || {} }, height: rows * 26 + 16 };
+  }
+
   function draw(el, option) {
     const chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(Object.assign({ animation: false, textStyle: text }, option));
@@ -22,11 +29,12 @@
   // Per child unit: titles held (bars) and the targets (a tick across each bar).
   function bars(el) {
     const b = data.bars;
-    el.style.height = Math.max(260, b.names.length * 56 + 110) + "px";
+    const key = legend(4, narrow(el) ? 2 : 4);
+    el.style.height = Math.max(220, b.names.length * 56 + key.height + 50) + "px";
     const tick = { type: "scatter", symbol: "rect", symbolSize: [4, 22], z: 5 };
     draw(el, {
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 24, top: 56, bottom: 24, containLabel: true },
+      legend: key.option,
+      grid: { left: 8, right: 24, top: key.height, bottom: 24, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: {
@@ -42,25 +50,37 @@
     });
   }
 
-  // Cumulative rates per level and year, with the campaign's targets as dashed lines.
+  // Cumulative rates per level and year, with the campaign's targets as dashed lines: one colour
+  // a level (its legend entry shows and hides both its lines), 达标 solid, 示范 dotted.
   function trend(el) {
     const t = data.trend;
     const series = [];
+    const kinds = [];
     t.levels.forEach(function (level, i) {
       const colour = colours.levels[i % colours.levels.length];
-      series.push({ name: level.label + " · " + words.standard_rate, type: "line", data: level.standard, symbolSize: 8, itemStyle: { color: colour } });
-      series.push({ name: level.label + " · " + words.demonstration_rate, type: "line", data: level.demonstration, symbol: "triangle", symbolSize: 8, itemStyle: { color: colour }, lineStyle: { type: "dotted" } });
+      series.push({ name: level.label, type: "line", data: level.standard, symbolSize: 8, itemStyle: { color: colour } });
+      kinds.push(words.standard_rate);
+      series.push({ name: level.label, type: "line", data: level.demonstration, symbol: "triangle", symbolSize: 8, itemStyle: { color: colour }, lineStyle: { type: "dotted", width: 2 } });
+      kinds.push(words.demonstration_rate);
     });
     series.push({ name: words.standard_target, type: "line", data: t.standard_percent, symbol: "none", itemStyle: { color: colours.target }, lineStyle: { type: "dashed", width: 2 } });
-    series.push({ name: words.demonstration_target, type: "line", data: t.demonstration_percent, symbol: "none", itemStyle: { color: "#667085" }, lineStyle: { type: "dashed", width: 2 } });
-    const selected = {};
-    t.levels.forEach(function (level) { selected[level.label + " · " + words.demonstration_rate] = false; });
-    selected[words.demonstration_target] = false;
-    el.style.height = narrow(el) ? "420px" : "360px";
+    kinds.push("");
+    series.push({ name: words.demonstration_target, type: "line", data: t.demonstration_percent, symbol: "none", itemStyle: { color: "#667085" }, lineStyle: { type: "dashed", width: 1 } });
+    kinds.push("");
+    const key = legend(t.levels.length + 2, narrow(el) ? 2 : 6);
+    el.style.height = key.height + (narrow(el) ? 280 : 320) + "px";
     draw(el, {
-      legend: { top: 0, type: "scroll", selected: selected },
-      grid: { left: 8, right: 24, top: narrow(el) ? 64 : 48, bottom: 24, containLabel: true },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "–" : v + " %"; } },
+      legend: key.option,
+      grid: { left: 8, right: 24, top: key.height, bottom: 24, containLabel: true },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (points) {
+          return [points[0].axisValueLabel].concat(points.map(function (p) {
+            const v = p.value == null ? "–" : p.value + " %";
+            return p.marker + p.seriesName + (kinds[p.seriesIndex] ? " · " + kinds[p.seriesIndex] : "") + "：" + v;
+          })).join("<br>");
+        },
+      },
       xAxis: { type: "category", data: t.years.map(String), boundaryGap: false },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value} %" } },
       series: series,

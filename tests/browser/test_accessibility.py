@@ -1,6 +1,7 @@
 """WCAG 2.1 A and AA on every page, as axe-core sees it in Chromium, at desktop and phone width,
 in Chinese and in English: public pages, the to-do of every role, lists, the assessment page in
-the states that show different parts, every score sheet with its errors, and the objections."""
+the states that show different parts, every score sheet with its errors, the objections, and the
+dashboard of the city, a county, a township and a village."""
 
 from __future__ import annotations
 
@@ -105,11 +106,18 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         world.county_reviewer: [("recheck-sheet", f"/assessments/{scenes.accepted.pk}/sheet/recheck/")],
         world.leader: [
             ("todo-leader", "/"),
+            ("dashboard-township", "/dashboard/"),
             ("detail-accepted", f"/assessments/{scenes.accepted.pk}/"),
             ("detail-in-notice", f"/assessments/{scenes.in_notice.pk}/"),
             ("objections", "/objections/"),
         ],
-        world.admin: [("todo-admin", "/"), ("list-admin", "/assessments/?state=accepted")],
+        world.admin: [
+            ("todo-admin", "/todo/"),
+            ("list-admin", "/assessments/?state=accepted"),
+            ("dashboard", "/dashboard/"),
+            ("dashboard-village", f"/dashboard/?org={world.tree.village.pk}&year=2022"),
+        ],
+        world.county_leader: [("dashboard-county", "/dashboard/")],
     }
     for user, urls in pages.items():
         page = open_page()

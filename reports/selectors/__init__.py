@@ -2,11 +2,13 @@
 registers), with query counts that do not grow with the number of units."""
 
 from .pace import (
+    Dashboard,
     Scope,
     bars,
     bars_table,
     campaign_years,
     chosen_year,
+    dashboard,
     dashboard_scope,
     pace,
     pace_table,
@@ -18,11 +20,13 @@ from .pace import (
 )
 
 __all__ = [
+    "Dashboard",
     "Scope",
     "bars",
     "bars_table",
     "campaign_years",
     "chosen_year",
+    "dashboard",
     "dashboard_scope",
     "pace",
     "pace_table",

@@ -113,7 +113,7 @@ def pace(scope: Scope, year: int) -> dict:
     else:
         data = progress.progress_for(scope.org, year)
     children = data["children"]
-    own = _own_titles({c["id"]: c["level"] for c in children}, year)
+    own = _own_titles([c["id"] for c in children], children[0]["level"] if children else None, year)
     levels = [lvl["level"] for lvl in data["children"][0]["levels"]] if children else []
     return {
         "year": year,
@@ -135,21 +135,20 @@ def pace(scope: Scope, year: int) -> dict:
     }
 
 
-def _own_titles(units: dict[int, str], year: int) -> dict[int, list[str]]:
-    """The titles each of ``units`` (id → level) holds itself in ``year``: its own rows of the
-    title rollup, at its own level (one query)."""
-    if not units:
+def _own_titles(ids: list[int], level: str | None, year: int) -> dict[int, list[str]]:
+    """The titles each of the units ``ids`` (all of ``level``: the children of one unit) holds
+    itself in ``year``: its own rows of the title rollup, at its own level (one query)."""
+    if not ids:
         return {}
     held: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TITLES, 0))
     rows = (
-        AssessmentRollup.objects.filter(org_id__in=units, year__lte=year)
+        AssessmentRollup.objects.filter(org_id__in=ids, level=level, year__lte=year)
         .order_by()
-        .values_list("org_id", "level", *TITLES)
+        .values_list("org_id", *TITLES)
     )
-    for org_id, level, *counts in rows:
-        if units[org_id] == level:
-            for kind, n in zip(TITLES, counts, strict=True):
-                held[org_id][kind] += n
+    for org_id, *counts in rows:
+        for kind, n in zip(TITLES, counts, strict=True):
+            held[org_id][kind] += n
     return {org_id: [k for k in TITLES if kinds[k] > 0] for org_id, kinds in held.items()}
 
 
@@ -421,4 +420,49 @@ def workflow_table(scope: Scope, data: dict) -> Table:
         rows=[[s["label"], _("waiting") if s["waiting"] else _("ended"), s["count"]] for s in data["states"]],
         scope=scope.name,
         year=data["year"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole dashboard
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard shows for one scope and year: the numbers (pace, the bars of one
+    level, the trend, the workflow) and, by name, the tables the page shows and an export writes."""
+
+    scope: Scope
+    year: int
+    pace: dict
+    bars: dict | None
+    trend: dict
+    workflow: dict
+
+    def tables(self) -> dict[str, Table]:
+        tables = {
+            "summary": summary_table(self.scope, self.pace),
+            "pace": pace_table(self.scope, self.pace),
+            "trend": trend_table(self.scope, self.trend),
+            "workflow": workflow_table(self.scope, self.workflow),
+        }
+        if self.bars is not None:
+            tables["titled"] = bars_table(self.scope, self.pace, self.bars)
+        return tables
+
+
+def dashboard(scope: Scope, year: int, years: list[int], level: str | None = None) -> Dashboard:
+    """The dashboard of ``scope`` in ``year``; the bars chart shows ``level`` (default: the first
+    level below the children). Queries: those of ``pace``, ``trend`` and ``workflow`` (eleven for
+    a unit, a few more for every root), whatever the number of units."""
+    data = pace(scope, year)
+    if level not in data["child_levels"]:
+        level = data["child_levels"][0] if data["child_levels"] else None
+    return Dashboard(
+        scope=scope,
+        year=year,
+        pace=data,
+        bars=bars(data, level),
+        trend=trend(scope, years),
+        workflow=workflow(scope, year),
     )

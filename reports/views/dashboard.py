@@ -19,7 +19,7 @@ from .. import selectors
 from ..selectors.pace import LEVEL_LABELS
 
 
-def _charts(data: dict, bars: dict | None, trend: dict, workflow: dict) -> dict:
+def _charts(bars: dict | None, trend: dict, workflow: dict) -> dict:
     """What dashboard.js draws, with the words it shows (in the reader's language)."""
     return {
         "labels": {
@@ -71,30 +71,22 @@ def dashboard(request):
     if year is None:
         raise Http404(_("There is no round for this year."))
 
-    data = selectors.pace(scope, year)
-    chart_levels = data["child_levels"]
-    level = request.GET.get("level")
-    if level not in chart_levels:
-        level = chart_levels[0] if chart_levels else None
-    bars = selectors.bars(data, level)
-    trend = selectors.trend(scope, years)
-    workflow = selectors.workflow(scope, year)
+    board = selectors.dashboard(scope, year, years, request.GET.get("level"))
+    tables = board.tables()
     context = {
         "scope": scope,
         "year": year,
         "years": years,
-        "pace": data,
+        "pace": board.pace,
         "level_labels": LEVEL_LABELS,
-        "chart_level": level,
-        "chart_levels": [(lvl, LEVEL_LABELS[lvl]) for lvl in chart_levels],
-        "pace_table": selectors.pace_table(scope, data),
-        "summary_table": selectors.summary_table(scope, data),
-        "bars_table": selectors.bars_table(scope, data, bars) if bars else None,
-        "trend": trend,
-        "trend_table": selectors.trend_table(scope, trend),
-        "workflow": workflow,
-        "workflow_table": selectors.workflow_table(scope, workflow),
-        "charts": _charts(data, bars, trend, workflow),
+        "chart_level": board.bars["level"] if board.bars else None,
+        "chart_levels": [(lvl, LEVEL_LABELS[lvl]) for lvl in board.pace["child_levels"]],
+        "pace_table": tables["pace"],
+        "bars_table": tables.get("titled"),
+        "trend": board.trend,
+        "trend_table": tables["trend"],
+        "workflow_table": tables["workflow"],
+        "charts": _charts(board.bars, board.trend, board.workflow),
         # The registers (late list, title register, reviewer calibration) add their tables here:
         # late_table, register_table, calibration_table; the template shows each one it is given.
     }

@@ -189,5 +189,20 @@ def test_each_part_of_the_dashboard_costs_a_fixed_number_of_queries(world, djang
             selectors.trend(scope, years)
         with django_assert_num_queries(1):  # the title rollup of the year
             selectors.workflow(scope, 2024)
+        with django_assert_num_queries(5 + 5 + 1):  # the three parts together
+            board = selectors.dashboard(scope, 2024, years)
+        assert set(board.tables()) == {"summary", "pace", "titled", "trend", "workflow"}
         _bigger_tree()
     assert Round.objects.count() == 3
+
+
+def test_every_root_costs_the_same_queries_for_a_small_and_a_big_tree(world, django_assert_num_queries):
+    root = get_user_model().objects.create_superuser("root", password="x")
+    client = login(root)
+    # Queries: session, user, the rounds; pace: the roots, the cumulative targets, the unit
+    # rollups, the title rollups, the roots' own titles; trend: the targets of 2022, 2023 and
+    # 2024, the roots, the unit rollups, the title rollups; workflow: the roots, the title rollup.
+    for _ in range(2):
+        with django_assert_num_queries(16):
+            assert client.get("/dashboard/").status_code == 200
+        _bigger_tree()

@@ -206,3 +206,12 @@ def test_every_root_costs_the_same_queries_for_a_small_and_a_big_tree(world, dja
         with django_assert_num_queries(16):
             assert client.get("/dashboard/").status_code == 200
         _bigger_tree()
+
+
+def test_the_bars_chart_shows_the_level_asked_for_and_falls_back_to_the_first(world):
+    client = login(world.admin)
+    chart = "已命名与目标对比："
+    assert f"{chart}乡镇（街道）" in client.get("/dashboard/").content.decode()
+    assert f"{chart}小组（小区）" in client.get("/dashboard/?level=group").content.decode()
+    assert f"{chart}乡镇（街道）" in client.get("/dashboard/?level=county").content.decode()  # not below
+    assert f"{chart}乡镇（街道）" in client.get("/dashboard/?level=%3Cb%3E").content.decode()

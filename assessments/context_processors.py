@@ -7,4 +7,7 @@ from . import policy
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    return {"nav_objections": user is not None and policy.may_see_objections(user)}
+    return {
+        "nav_objections": user is not None and policy.may_see_objections(user),
+        "nav_dashboard": user is not None and policy.may_see_dashboard(user),
+    }

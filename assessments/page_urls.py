@@ -4,6 +4,8 @@ from .views import actions, detail, lists, sheet
 
 urlpatterns = [
     path("", lists.home, name="home"),
+    path("todo/", lists.home, name="todo"),
+    path("start/", lists.landing, name="landing"),
     path("declare/", actions.declare, name="declare"),
     path("assessments/", lists.assessment_list, name="assessment_list"),
     path("assessments/bulk/", actions.bulk_transition, name="bulk_transition"),

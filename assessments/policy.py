@@ -303,3 +303,29 @@ def declarable_targets(
         )
         is None
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard
+
+DASHBOARD_LEVELS = frozenset({"city", "county", "township"})  # leaders of these units read the pace
+LANDING_LEVELS = frozenset({"city", "county"})  # and those of these land on it after login
+
+
+def may_see_dashboard(user) -> bool:
+    """The dashboard (pace, charts, registers) is for the organisation department and for the
+    leaders of the city, the counties and the townships, over their own subtree; operators and
+    reviewers work from the to-do list and do not need it."""
+    if not _official(user):
+        return False
+    if user.is_campaign_admin:
+        return True
+    return user.role == Role.LEADER and user.org is not None and user.org.level in DASHBOARD_LEVELS
+
+
+def lands_on_dashboard(user) -> bool:
+    """Whether the home page takes the user to the dashboard (the to-do list stays one click away):
+    the organisation department and the leaders of the city and the counties."""
+    if not may_see_dashboard(user):
+        return False
+    return user.is_campaign_admin or user.org.level in LANDING_LEVELS

@@ -31,6 +31,8 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "logout": ([], "operator"),
     "set_language": (["language", "next"], "anonymous"),
     "home": ([], "operator"),
+    "todo": ([], "operator"),
+    "landing": ([], "operator"),
     "assessment_list": ([], "leader"),
     "assessment_detail": ([], "leader"),
     "evidence_download": ([], "operator"),

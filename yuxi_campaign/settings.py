@@ -137,7 +137,7 @@ AXES_LOCKOUT_CALLABLE = "yuxi_campaign.core.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "yuxi_campaign.core.auth.client_ip"  # the throttles' address (NUM_PROXIES)
 AXES_VERBOSE = False
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # the dashboard for the department, the to-do list for the others
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from orgs.filters import OrgFilter
@@ -21,6 +21,16 @@ from ..labels import ACTION_LABELS, STATE_LABELS, TARGET_LABELS
 from ..models import Notification, Round, State
 from ..todo import todo_for
 from .common import PAGE_SIZE
+
+
+@login_required
+def landing(request):
+    """Where a login lands (``LOGIN_REDIRECT_URL``): the dashboard for the organisation department
+    and the leaders of the city and the counties, the to-do list for everyone else. The to-do list
+    keeps its address (``/``, and ``/todo/``), one click away in the menu."""
+    if policy.lands_on_dashboard(request.user):
+        return redirect("dashboard")
+    return redirect("home")
 
 
 @login_required

@@ -178,7 +178,7 @@ def test_the_objections_desk_is_in_the_menu_of_those_who_decide_objections(world
 
     root = get_user_model().objects.create_superuser("root", password=PASSWORD)
     shown = {
-        user.username: 'href="/objections/"' in login(user).get("/").content.decode()
+        user.username: 'href="/objections/"' in login(user).get("/todo/").content.decode()
         for user in (world.operator, world.reviewer, world.leader, world.admin, root)
     }
     assert shown == {

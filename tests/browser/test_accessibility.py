@@ -1,7 +1,8 @@
 """WCAG 2.1 A and AA on every page, as axe-core sees it in Chromium, at desktop and phone width,
 in Chinese and in English: public pages, the to-do of every role, lists, the assessment page in
 the states that show different parts, every score sheet with its errors, the objections, and the
-printed documents (公示, 命名, 通报批评, the score sheet for the file)."""
+printed documents (公示, 命名, 通报批评, the score sheet for the file), the export pages and the
+dashboard of the city, a county, a township and a village."""
 
 from __future__ import annotations
 
@@ -116,6 +117,7 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         world.county_reviewer: [("recheck-sheet", f"/assessments/{scenes.accepted.pk}/sheet/recheck/")],
         world.leader: [
             ("todo-leader", "/"),
+            ("dashboard-township", "/dashboard/"),
             ("detail-accepted", f"/assessments/{scenes.accepted.pk}/"),
             ("detail-in-notice", f"/assessments/{scenes.in_notice.pk}/"),
             ("objections", "/objections/"),
@@ -130,7 +132,11 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("document-notice-city", "/documents/notice/?year=2024&level=village"),
             ("export-running", f"/exports/{scenes.export_running.pk}/"),
             ("export-done", f"/exports/{scenes.export_done.pk}/"),
+            ("todo-admin-page", "/todo/"),
+            ("dashboard", "/dashboard/"),
+            ("dashboard-village", f"/dashboard/?org={world.tree.village.pk}&year=2022"),
         ],
+        world.county_leader: [("dashboard-county", "/dashboard/")],
     }
     for user, urls in pages.items():
         page = open_page()

@@ -4,8 +4,10 @@ from io import StringIO
 from django.apps import apps
 from django.core.management import call_command
 
-from assessments.models import Assessment, State
+from assessments.models import Assessment, State, Title
+from demo.assessments import PLAN
 from orgs.models import Organisation, User
+from reports import selectors
 from tests.helpers import assert_tree_valid, password_login
 
 
@@ -60,7 +62,8 @@ def test_every_demo_login_can_log_in(db, client):
 
 def test_the_demo_holds_assessments_in_every_state(db):
     call_command("seed_demo", stdout=StringIO())
-    states = Counter(Assessment.objects.filter(round__year=2024).values_list("state", flat=True))
+    workflow = Assessment.objects.filter(round__year=2024, org__code__in=PLAN)
+    states = Counter(workflow.values_list("state", flat=True))
     assert set(states) == set(State.values) and sum(states.values()) == 13
     rectifying = Assessment.objects.get(state=State.RECTIFYING)
     assert list(
@@ -70,3 +73,24 @@ def test_the_demo_holds_assessments_in_every_state(db):
         "rectify_order",
     ]
     assert Assessment.objects.get(org__code="530423201202").state == State.DRAFT  # the operator's own
+
+
+def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some_behind(db):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("rebuild_rollups", "--check", stdout=StringIO())  # the totals match the rows
+    titles = Counter(Title.objects.values_list("round__year", "kind"))
+    for year in (2022, 2023, 2024):
+        assert titles[(year, "standard")] > 500 and titles[(year, "demonstration")] > 100, year
+    assert not Title.objects.filter(org__code__in=PLAN).exclude(round__year=2024).exists()
+    # a 示范 title only where the unit holds a 达标 title of the same year or earlier
+    first = dict(Title.objects.filter(kind="standard").values_list("org_id", "round__year"))
+    models = Title.objects.filter(kind="demonstration").values_list("org_id", "round__year")
+    assert all(first.get(org_id, 9999) <= year for org_id, year in models)
+    city = Organisation.objects.get(code="530400")
+    scope = selectors.Scope(org=city, path=[])
+    for year in (2022, 2023, 2024):
+        pace = selectors.pace(scope, year)
+        villages = [c["levels"][1] for c in pace["children"]]
+        behind = [v["standard_missing"] > 0 for v in villages]
+        assert any(behind) and not all(behind), (year, behind)
+        assert all(v["standard"] > 0 for v in villages), year

@@ -1,0 +1,93 @@
+"""The dashboard: pace against the campaign's targets for one scope (a unit in the user's subtree)
+and one year, with its charts, each beside the table of its numbers. The URL holds the scope
+(``?org=``), the year (``?year=``) and the level the bars chart (``?level=``), so a drilled view
+can be bookmarked and sent."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from assessments import policy
+from yuxi_campaign.core.errors import OutOfScope
+
+from .. import selectors
+from ..selectors.pace import LEVEL_LABELS
+
+
+def _charts(bars: dict | None, trend: dict, workflow: dict) -> dict:
+    """What dashboard.js draws, with the words it shows (in the reader's language)."""
+    return {
+        "labels": {
+            "standard": _("standard held"),
+            "standard_target": _("standard target"),
+            "demonstration": _("model held"),
+            "demonstration_target": _("model target"),
+            "standard_rate": _("standard rate"),
+            "demonstration_rate": _("model rate"),
+            "assessments": _("number of assessments"),
+        },
+        "bars": bars,
+        "trend": {
+            "years": trend["years"],
+            "standard_percent": trend["standard_percent"],
+            "demonstration_percent": trend["demonstration_percent"],
+            "levels": [
+                {
+                    "label": lvl["level_label"],
+                    "standard": [p["standard_rate"] for p in lvl["points"]],
+                    "demonstration": [p["demonstration_rate"] for p in lvl["points"]],
+                }
+                for lvl in trend["levels"]
+            ],
+        },
+        "workflow": {  # where assessments wait, step by step (those that ended are in the table)
+            "labels": [s["label"] for s in workflow["states"] if s["waiting"]],
+            "counts": [s["count"] for s in workflow["states"] if s["waiting"]],
+        },
+    }
+
+
+@require_safe
+@login_required
+def dashboard(request):
+    # Queries: session, user, the user's unit; the rounds; the scope's unit (when asked for by id)
+    # and its path; pace: the children, the targets, the unit and title rollups, the children's
+    # own titles; trend: the targets of each campaign year, the unit and title rollups; workflow:
+    # the title rollup of the year. None of them grows with the number of units.
+    user = request.user
+    if not policy.may_see_dashboard(user):
+        raise PermissionDenied(_("The dashboard is for the organisation department and unit leaders."))
+    try:
+        scope = selectors.dashboard_scope(user, request.GET.get("org"))
+    except OutOfScope:
+        raise Http404(_("Not found, or outside your scope")) from None
+    years = selectors.campaign_years()
+    year = selectors.chosen_year(years, request.GET.get("year"))
+    if year is None:
+        raise Http404(_("There is no round for this year."))
+
+    board = selectors.dashboard(scope, year, years, request.GET.get("level"))
+    tables = board.tables()
+    context = {
+        "scope": scope,
+        "year": year,
+        "years": years,
+        "pace": board.pace,
+        "level_labels": LEVEL_LABELS,
+        "chart_level": board.bars["level"] if board.bars else None,
+        "chart_levels": [(lvl, LEVEL_LABELS[lvl]) for lvl in board.pace["child_levels"]],
+        "pace_table": tables["pace"],
+        "bars_table": tables.get("titled"),
+        "trend": board.trend,
+        "trend_table": tables["trend"],
+        "workflow_table": tables["workflow"],
+        "charts": _charts(board.bars, board.trend, board.workflow),
+        # The registers (late list, title register, reviewer calibration) add their tables here:
+        # late_table, register_table, calibration_table; the template shows each one it is given.
+    }
+    return render(request, "reports/dashboard.html", context)

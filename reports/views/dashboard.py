@@ -6,7 +6,7 @@ can be bookmarked and sent."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from assessments import policy
 from yuxi_campaign.core.errors import OutOfScope
+from yuxi_campaign.core.exports import export_response
 
 from .. import selectors
 from ..selectors.pace import LEVEL_LABELS
@@ -73,6 +74,11 @@ def dashboard(request):
 
     board = selectors.dashboard(scope, year, years, request.GET.get("level"))
     tables = board.tables()
+    for table in tables.values():  # ?export=xlsx|csv&table=<name>: that table as a file
+        if (response := export_response(request, table)) is not None:
+            return response
+    if "export" in request.GET:
+        raise BadRequest(_("There is no table of that name on this page."))
     context = {
         "scope": scope,
         "year": year,

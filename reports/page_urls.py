@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import registers
+
+urlpatterns = [
+    path("dashboard/late/", registers.late, name="dashboard_late"),
+    path("dashboard/titles/", registers.titles, name="dashboard_titles"),
+    path("dashboard/calibration/", registers.calibration, name="dashboard_calibration"),
+]

@@ -16,6 +16,7 @@ from assessments.api import (
 )
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
+from reports.api import LateViewSet, TitleViewSet
 from yuxi_campaign.core.auth import TokenView
 
 router = DefaultRouter(trailing_slash=True)
@@ -29,6 +30,8 @@ router.register("results", ResultViewSet, basename="result")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("titles", TitleViewSet, basename="title")
+router.register("late", LateViewSet, basename="late")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

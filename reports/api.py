@@ -28,9 +28,11 @@ class TitleViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[TitleQuerySerializer])
     def list(self, request):
-        # Queries: the round of ``year`` is not read (a year without titles is an empty list);
-        # ``within`` (1), count (1), one page of titles (1), their events (1).
+        # Queries: the round of ``year`` when given (1: 400 without one), ``within`` (1), count
+        # (1), one page of titles (1), their events (1).
         q = _query(TitleQuerySerializer, request)
+        if "year" in q:
+            selectors.report_round(q["year"])
         scope = selectors.report_scope(request.user).narrow(q.get("within"))
         rows = selectors.title_rows(scope, year=q.get("year"), status=q.get("status"))
         page = self.paginate_queryset(rows)

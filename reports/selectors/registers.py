@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Case,
     CharField,
     Count,
@@ -33,7 +32,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    StdDev,
+    Sum,
     Value,
     When,
 )
@@ -529,6 +528,7 @@ def calibration(scope: Scope, round_: Round) -> Calibration:
     if scope.head is not None:
         qs = qs.exclude(org_id=scope.head.pk)  # its own review is made above the scope
     gap = ExpressionWrapper(F("review_total") - F("self_total"), output_field=DecimalField())
+    square = ExpressionWrapper(gap * gap, output_field=DecimalField())
     groups = list(
         qs.values(
             reviewer_id=F("org__parent_id"),
@@ -536,11 +536,13 @@ def calibration(scope: Scope, round_: Round) -> Calibration:
             reviewer_name=F("org__parent__name"),
             reviewer_level=F("org__parent__level"),
         )
-        .annotate(n=Count("pk"), mean=Avg(gap), sd=StdDev(gap, sample=True))
+        .annotate(n=Count("pk"), total=Sum(gap), squares=Sum(square))
         .order_by("reviewer_code")
     )
     for g in groups:
-        g["mean"], g["sd"] = float(g["mean"]), (float(g["sd"]) if g["n"] > 1 else None)
+        n, total, squares = g["n"], float(g["total"]), float(g["squares"])
+        g["mean"] = total / n
+        g["sd"] = math.sqrt(max(squares - n * g["mean"] ** 2, 0.0) / (n - 1)) if n > 1 else None
     # Sums of the comparable means per level, so each unit's peers are the rest (leave one out).
     sums: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     for g in groups:

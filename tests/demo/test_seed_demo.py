@@ -61,8 +61,8 @@ def test_every_demo_login_can_log_in(db, client):
 def test_the_demo_holds_assessments_in_every_state(db):
     call_command("seed_demo", stdout=StringIO())
     states = Counter(Assessment.objects.filter(round__year=2024).values_list("state", flat=True))
-    assert set(states) == set(State.values) and sum(states.values()) == 13
-    rectifying = Assessment.objects.get(state=State.RECTIFYING)
+    assert set(states) == set(State.values) and sum(states.values()) == 13 + 14  # + the registers'
+    rectifying = Assessment.objects.get(state=State.RECTIFYING, org__code="530423101204")
     assert list(
         rectifying.events.filter(action__in=["warn", "rectify_order"]).values_list("action", flat=True)
     ) == [
@@ -70,3 +70,26 @@ def test_the_demo_holds_assessments_in_every_state(db):
         "rectify_order",
     ]
     assert Assessment.objects.get(org__code="530423201202").state == State.DRAFT  # the operator's own
+
+
+def test_the_demo_gives_every_register_something_to_show(db):
+    """Late units in the current round, a warned title, a rectification with a deadline and one
+    past it, a revoked title, and one reviewing unit flagged among its peers."""
+    from reports import selectors
+
+    call_command("seed_demo", stdout=StringIO())
+    admin = User.objects.get(username="admin")
+    scope, round_ = selectors.report_scope(admin), selectors.report_round()
+    assert round_.year == 2024
+    late = selectors.late_rows(scope, round_)
+    assert all(late.counts[kind] > 0 for kind in selectors.LATE_KINDS), late.counts
+    statuses = Counter(r["register_status"] for r in selectors.title_rows(scope))
+    assert all(statuses[s] > 0 for s in selectors.TITLE_STATUSES), statuses
+    rectifying = list(
+        selectors.title_rows(scope, status="rectifying").values_list(
+            "assessment__rectify_deadline", flat=True
+        )
+    )
+    assert len(rectifying) == 2 and min(rectifying) < late.today < max(rectifying)
+    flagged = selectors.calibration(scope, round_).flagged
+    assert [(r["reviewer_name"], r["flag"]) for r in flagged] == [("兴蒙蒙古族乡", "lenient")]

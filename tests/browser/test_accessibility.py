@@ -109,7 +109,13 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("detail-in-notice", f"/assessments/{scenes.in_notice.pk}/"),
             ("objections", "/objections/"),
         ],
-        world.admin: [("todo-admin", "/"), ("list-admin", "/assessments/?state=accepted")],
+        world.admin: [
+            ("todo-admin", "/"),
+            ("list-admin", "/assessments/?state=accepted"),
+            ("dashboard-late", "/dashboard/late/"),
+            ("dashboard-titles", "/dashboard/titles/"),
+            ("dashboard-calibration", "/dashboard/calibration/?year=2022"),
+        ],
     }
     for user, urls in pages.items():
         page = open_page()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -149,6 +150,7 @@ def _head(scope) -> dict:
     return {"scope": scope}
 
 
+@require_safe
 @login_required
 def late(request):
     def build():
@@ -160,6 +162,7 @@ def late(request):
     return _page(request, "reports/_late.html", _("Late list"), build)
 
 
+@require_safe
 @login_required
 def titles(request):
     def build():
@@ -177,6 +180,7 @@ def titles(request):
     return _page(request, "reports/_register.html", _("Register of titles"), build)
 
 
+@require_safe
 @login_required
 def calibration(request):
     def build():

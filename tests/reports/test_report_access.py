@@ -44,6 +44,11 @@ def test_admins_and_leaders_down_to_townships_open_the_pages_and_nobody_else(wor
 
 
 @pytest.mark.parametrize("url", PAGES)
+def test_the_pages_only_read(world, url):
+    assert login(world.admin).post(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", PAGES)
 def test_a_visitor_is_sent_to_the_login(client, world, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
@@ -91,6 +96,8 @@ BAD = [
     ({"year": "abc"}, 400, "year"),
     ({"year": "１"}, 400, "year"),
     ({"year": "1999"}, 400, "1999"),
+    ({"year": str(2**63 - 1)}, 400, str(2**63 - 1)),
+    ({"year": str(2**63)}, 400, "year"),
     ({"org": "x"}, 400, "org"),
     ({"within": "-1"}, 400, "within"),
 ]
@@ -128,6 +135,7 @@ def test_within_outside_the_scope_answers_404(world, url):
     client = login(world.county_leader) if "dashboard" in url else api_client_for(world.county_leader)
     assert client.get(url, {"within": world.tree.far_village.pk}).status_code == 404
     assert client.get(url, {"within": 10**9}).status_code == 404
+    assert client.get(url, {"within": 2**63 - 1}).status_code == 404
     assert client.get(url, {"within": world.tree.village.pk}).status_code == 200
 
 

@@ -90,7 +90,9 @@ class TitleRegisterSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     unit = unit_from("org__")
-    kind = serializers.ChoiceField(choices=Target.choices)
+    title = serializers.ChoiceField(
+        choices=Target.choices, source="kind", help_text="the title: 达标 or 示范"
+    )
     round = serializers.IntegerField(source="round_id")
     year = serializers.IntegerField(source="round__year")
     status = serializers.ChoiceField(choices=TITLE_STATUSES, source="register_status")

@@ -89,7 +89,7 @@ def test_every_title_has_its_status_dates_and_reasons(world, register):
     title_row = Title.objects.get(assessment=register["revoked"])
     assert revoked["revoked_at"] == title_row.revoked_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     assert [(e["action"], e["reason"]) for e in revoked["reasons"]] == [("warn", WARN), ("revoke", REVOKE)]
-    assert revoked["deadline"] is None and revoked["year"] == 2024 and revoked["kind"] == "standard"
+    assert revoked["deadline"] is None and revoked["year"] == 2024 and revoked["title"] == "standard"
 
 
 @pytest.mark.parametrize(

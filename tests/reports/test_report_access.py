@@ -191,3 +191,32 @@ def test_query_counts_do_not_grow_with_the_tree(db, url, expected, size):
     leader = populate(size)
     client = api_client_for(leader) if url.startswith("/api/") else login(leader)
     assert queries(client, url) == expected
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_hostile_query_strings_never_crash_a_page(world, url):
+    from tests.hostile import QUERIES
+
+    client = login(world.admin)
+    for query in [*QUERIES, "year=%00", "org=" + "9" * 40, "status=%ff", "within=1.0"]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code in (200, 400, 404), (query, response.status_code)
+        if "%00" in query:
+            assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("/dashboard/late/", "late"),
+        ("/dashboard/titles/", "register"),
+        ("/dashboard/calibration/", "calibration"),
+    ],
+)
+def test_a_filter_asked_by_htmx_answers_the_section_alone(world, url, section):
+    client = login(world.admin)
+    whole = client.get(url).content.decode()
+    part = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" in whole and f'<section id="{section}"' in whole
+    assert "<html" not in part and part.lstrip().startswith(f'<section id="{section}"')
+    assert f'hx-target="#{section}"' in part

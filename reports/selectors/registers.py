@@ -290,17 +290,19 @@ def late_details(scope: Scope, rows: list[dict], today: dt.date) -> list[dict]:
 
 
 def late_columns() -> list[Column]:
+    """The late list's columns; headers as plain text in the active language (as every
+    ``*_columns`` here: an export writes them as they are)."""
     return [
-        Column("unit_code", _("Unit code")),
-        Column("unit_name", _("Unit")),
-        Column("unit_level", _("Level")),
-        Column("what", _("What is late")),
-        Column("target", _("Title")),
-        Column("due", _("Due"), "date"),
-        Column("days_late", _("Days late"), "int"),
-        Column("actor_unit", _("Who must act (unit)")),
-        Column("actor_role", _("Who must act (role)")),
-        Column("officials", _("Officials")),
+        Column("unit_code", _t("Unit code")),
+        Column("unit_name", _t("Unit")),
+        Column("unit_level", _t("Level")),
+        Column("what", _t("What is late")),
+        Column("target", _t("Title")),
+        Column("due", _t("Due"), "date"),
+        Column("days_late", _t("Days late"), "int"),
+        Column("actor_unit", _t("Who must act (unit)")),
+        Column("actor_role", _t("Who must act (role)")),
+        Column("officials", _t("Officials")),
     ]
 
 
@@ -446,18 +448,18 @@ def reasons_text(reasons: list[dict]) -> str:
 
 def register_columns() -> list[Column]:
     return [
-        Column("unit_code", _("Unit code")),
-        Column("unit_name", _("Unit")),
-        Column("county", _("County")),
-        Column("kind", _("Title")),
-        Column("year", _("Year"), "int"),
-        Column("status", _("Status")),
-        Column("granted", _("Granted"), "date"),
-        Column("warnings", _("Warnings"), "int"),
-        Column("last_warned", _("Last warned"), "date"),
-        Column("deadline", _("Rectify by"), "date"),
-        Column("revoked", _("Revoked"), "date"),
-        Column("reasons", _("Reasons"), width=60),
+        Column("unit_code", _t("Unit code")),
+        Column("unit_name", _t("Unit")),
+        Column("county", _t("County")),
+        Column("kind", _t("Title")),
+        Column("year", _t("Year"), "int"),
+        Column("status", _t("Status")),
+        Column("granted", _t("Granted"), "date"),
+        Column("warnings", _t("Warnings"), "int"),
+        Column("last_warned", _t("Last warned"), "date"),
+        Column("deadline", _t("Rectify by"), "date"),
+        Column("revoked", _t("Revoked"), "date"),
+        Column("reasons", _t("Reasons"), width=60),
     ]
 
 
@@ -588,17 +590,17 @@ def calibration(scope: Scope, round_: Round) -> Calibration:
 
 def calibration_columns() -> list[Column]:
     return [
-        Column("reviewer_code", _("Reviewing unit code")),
-        Column("reviewer_name", _("Reviewing unit")),
-        Column("level", _("Level")),
-        Column("n", _("Reviews"), "int"),
-        Column("mean_gap", _("Mean gap (review − self)"), "decimal"),
-        Column("sd", _("Standard deviation"), "decimal"),
-        Column("peers", _("Peers"), "int"),
-        Column("peer_mean", _("Peers' mean gap"), "decimal"),
-        Column("peer_sd", _("Peers' standard deviation"), "decimal"),
-        Column("deviation", _("Difference from peers"), "decimal"),
-        Column("flag", _("Flag")),
+        Column("reviewer_code", _t("Reviewing unit code")),
+        Column("reviewer_name", _t("Reviewing unit")),
+        Column("level", _t("Level")),
+        Column("n", _t("Reviews"), "int"),
+        Column("mean_gap", _t("Mean gap (review − self)"), "decimal"),
+        Column("sd", _t("Standard deviation"), "decimal"),
+        Column("peers", _t("Peers"), "int"),
+        Column("peer_mean", _t("Peers' mean gap"), "decimal"),
+        Column("peer_sd", _t("Peers' standard deviation"), "decimal"),
+        Column("deviation", _t("Difference from peers"), "decimal"),
+        Column("flag", _t("Flag")),
     ]
 
 

@@ -16,6 +16,7 @@ from assessments.api import (
 )
 from indicators.api import IndicatorSetViewSet
 from orgs.api import OrgViewSet
+from reports.api import LateViewSet, TitleViewSet
 from yuxi_campaign.core.auth import TokenView
 from yuxi_campaign.core.export_api import ExportJobViewSet
 
@@ -31,6 +32,8 @@ router.register("rankings", RankingViewSet, basename="ranking")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("exports", ExportJobViewSet, basename="export")
+router.register("titles", TitleViewSet, basename="title")
+router.register("late", LateViewSet, basename="late")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

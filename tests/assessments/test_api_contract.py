@@ -22,6 +22,8 @@ LISTS = [
     "/api/v1/results/",
     "/api/v1/rankings/",
     "/api/v1/notifications/",
+    "/api/v1/titles/",
+    "/api/v1/late/",
 ]
 
 

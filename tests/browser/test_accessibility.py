@@ -135,6 +135,9 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("todo-admin-page", "/todo/"),
             ("dashboard", "/dashboard/"),
             ("dashboard-village", f"/dashboard/?org={world.tree.village.pk}&year=2022"),
+            ("dashboard-late", "/dashboard/late/"),
+            ("dashboard-titles", "/dashboard/titles/"),
+            ("dashboard-calibration", "/dashboard/calibration/?year=2022"),
         ],
         world.county_leader: [("dashboard-county", "/dashboard/")],
     }

@@ -65,7 +65,7 @@ def test_the_demo_holds_assessments_in_every_state(db):
     workflow = Assessment.objects.filter(round__year=2024, org__code__in=PLAN)
     states = Counter(workflow.values_list("state", flat=True))
     assert set(states) == set(State.values) and sum(states.values()) == 13
-    rectifying = Assessment.objects.get(state=State.RECTIFYING)
+    rectifying = Assessment.objects.get(state=State.RECTIFYING, org__code="530423101204")
     assert list(
         rectifying.events.filter(action__in=["warn", "rectify_order"]).values_list("action", flat=True)
     ) == [
@@ -94,3 +94,26 @@ def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some
         behind = [v["standard_missing"] > 0 for v in villages]
         assert any(behind) and not all(behind), (year, behind)
         assert all(v["standard"] > 0 for v in villages), year
+
+
+def test_the_demo_gives_every_register_something_to_show(db):
+    """Late units in the current round, a warned title, a rectification with a deadline and one
+    past it, a revoked title, and one reviewing unit flagged among its peers."""
+    from reports import selectors
+
+    call_command("seed_demo", stdout=StringIO())
+    admin = User.objects.get(username="admin")
+    scope, round_ = selectors.report_scope(admin), selectors.report_round()
+    assert round_.year == 2024
+    late = selectors.late_rows(scope, round_)
+    assert all(late.counts[kind] > 0 for kind in selectors.LATE_KINDS), late.counts
+    statuses = Counter(r["register_status"] for r in selectors.title_rows(scope))
+    assert all(statuses[s] > 0 for s in selectors.TITLE_STATUSES), statuses
+    rectifying = list(
+        selectors.title_rows(scope, status="rectifying").values_list(
+            "assessment__rectify_deadline", flat=True
+        )
+    )
+    assert len(rectifying) == 2 and min(rectifying) < late.today < max(rectifying)
+    flagged = selectors.calibration(scope, round_).flagged
+    assert [(r["reviewer_name"], r["flag"]) for r in flagged] == [("兴蒙蒙古族乡", "lenient")]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
 from demo.history import history_load
+from demo.registers import seed_registers
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Role
@@ -34,8 +35,8 @@ class Command(BaseCommand):
         campaign_install_default()
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
-        assessments = seed_assessments()
-        titles = history_load()
+        assessments = seed_assessments() + seed_registers()
+        titles = history_load()  # after the others: it leaves their units alone
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"

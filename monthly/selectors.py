@@ -50,14 +50,21 @@ def observation_detail_queryset(qs: QuerySet[Observation]) -> QuerySet[Observati
     """What a full observation shows: units, scores with their items, problems with their photos
     and who answered, photos of the visit."""
     return qs.select_related("unit", "observer", "created_by").prefetch_related(
-        Prefetch("scores", queryset=ObservationScore.objects.select_related("item").order_by("item__order", "item_id")),
+        Prefetch(
+            "scores",
+            queryset=ObservationScore.objects.select_related("item").order_by("item__order", "item_id"),
+        ),
         Prefetch(
             "problems",
             queryset=ObservationProblem.objects.select_related("answered_by").prefetch_related(
                 Prefetch("photos", queryset=ObservationPhoto.objects.order_by("pk"))
             ),
         ),
-        Prefetch("photos", queryset=ObservationPhoto.objects.filter(problem=None).order_by("pk"), to_attr="visit_photos"),
+        Prefetch(
+            "photos",
+            queryset=ObservationPhoto.objects.filter(problem=None).order_by("pk"),
+            to_attr="visit_photos",
+        ),
     )
 
 
@@ -92,7 +99,9 @@ def problems_answered_late(user: User) -> QuerySet[ObservationProblem]:
     filters = scope_filter(user, "observation__unit__")
     if filters is None:
         return ObservationProblem.objects.none()
-    return ObservationProblem.objects.filter(answered_late=True, **filters).select_related("observation__unit")
+    return ObservationProblem.objects.filter(answered_late=True, **filters).select_related(
+        "observation__unit"
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,9 @@ def observed_children_q() -> Q:
 def photo_file_response(observation: Observation, photo_id, *, thumb: bool) -> FileResponse:
     """The stored image (or its thumbnail) of one photo of ``observation`` (already scope-checked),
     streamed from the storage; OutOfScope when there is no such photo or file."""
-    photo = ObservationPhoto.objects.filter(pk=photo_id if str(photo_id).isdigit() else -1, observation=observation).first()
+    photo = ObservationPhoto.objects.filter(
+        pk=photo_id if str(photo_id).isdigit() else -1, observation=observation
+    ).first()
     if photo is None:
         raise OutOfScope("未找到该照片")
     name = photo.thumb_name if thumb else photo.stored_name

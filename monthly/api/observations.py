@@ -83,7 +83,8 @@ class ProblemSerializer(serializers.Serializer):
     description = serializers.CharField()
     deadline = serializers.DateField()
     status = serializers.SerializerMethodField(
-        help_text="open (deadline to come), overdue (deadline passed, no answer), answered, late (answered after the deadline)"
+        help_text="open (deadline to come), overdue (deadline passed, no answer), answered, "
+        "late (answered after the deadline)"
     )
     answer_note = serializers.CharField()
     answered_at = UtcDateTimeField(allow_null=True)
@@ -143,13 +144,17 @@ class ObservationWriteSerializer(serializers.Serializer):
     scores = ScoreInSerializer(many=True, help_text="every rubric item in use, once")
     comments = TextField(required=False, allow_blank=True, max_length=5000)
     sites_visited = TextField(required=False, allow_blank=True, max_length=2000)
-    problems = ProblemInSerializer(many=True, required=False, help_text="problems found, each with a deadline")
+    problems = ProblemInSerializer(
+        many=True, required=False, help_text="problems found, each with a deadline"
+    )
 
 
 class ObservationCreateSerializer(ObservationWriteSerializer):
     unit = WholeNumberField(help_text="the observed unit: a direct child of the caller's unit")
     year = WholeNumberField(required=False, help_text="defaults to the year of date")
-    month = WholeNumberField(required=False, min_value=1, max_value=12, help_text="defaults to the month of date")
+    month = WholeNumberField(
+        required=False, min_value=1, max_value=12, help_text="defaults to the month of date"
+    )
 
 
 class ObservationPatchSerializer(ObservationWriteSerializer):
@@ -194,11 +199,15 @@ class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def retrieve(self, request, pk=None):
         return self._answer(pk)
 
-    @extend_schema(request=ObservationCreateSerializer, responses={201: ObservationSerializer, **errors(404, 409)})
+    @extend_schema(
+        request=ObservationCreateSerializer, responses={201: ObservationSerializer, **errors(404, 409)}
+    )
     def create(self, request):
         data = ObservationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        observation = services.observation_create(actor=request.user, unit_id=data.validated_data.pop("unit"), **data.validated_data)
+        observation = services.observation_create(
+            actor=request.user, unit_id=data.validated_data.pop("unit"), **data.validated_data
+        )
         return self._answer(observation.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=ObservationPatchSerializer, responses={200: ObservationSerializer})

@@ -31,7 +31,7 @@ class RubricItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.max_score.normalize()}）"
+        return f"{self.title}（{format(self.max_score.normalize(), 'f')}）"
 
 
 class Observation(models.Model):
@@ -66,8 +66,12 @@ class Observation(models.Model):
         ordering = ["-year", "-month", "unit__code"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "month"], name="observation_one_per_unit_month"),
-            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="observation_month_1_12"),
-            models.CheckConstraint(condition=Q(total__gte=0) & Q(total__lte=100), name="observation_total_0_100"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="observation_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(total__lte=100), name="observation_total_0_100"
+            ),
             models.CheckConstraint(condition=~Q(unit=F("observer")), name="observation_not_of_itself"),
         ]
         indexes = [models.Index(fields=["year", "month", "observer"], name="observation_month_observer")]

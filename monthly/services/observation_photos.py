@@ -112,7 +112,10 @@ def image_store(upload, written: list[str], *, field: str = "photo") -> StoredIm
     key = uuid.uuid4().hex
     storage = evidence_storage()
     names = []
-    for name, content in ((f"{FOLDER}/{key}.{extension}", body), (f"{FOLDER}/{key}-thumb.jpg", thumb_body.getvalue())):
+    for name, content in (
+        (f"{FOLDER}/{key}.{extension}", body),
+        (f"{FOLDER}/{key}-thumb.jpg", thumb_body.getvalue()),
+    ):
         written.append(name)  # before the write: a write that fails half-way is removed too
         saved = storage.save(name, ContentFile(content))
         if saved != name:

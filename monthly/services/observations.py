@@ -40,7 +40,7 @@ MAX_NAME = 30
 MAX_TEXT = 5000
 MAX_PROBLEMS = 30
 MAX_PHOTOS = 40
-SCORE_TEXT = re.compile(r"^\d{1,3}(\.\d)?$")  # plain ASCII decimal notation, one decimal place
+SCORE_TEXT = re.compile(r"^[0-9]{1,3}(\.[0-9])?$")  # plain ASCII decimal notation, one decimal place
 INSPECTOR_SPLIT = re.compile(r"[、,，;；\n\r]+")
 
 
@@ -104,7 +104,12 @@ def _whole(value, field: str, label: str) -> int:
         _invalid(field, f"“{label}”应为整数")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
+    if (
+        isinstance(value, str)
+        and value.strip().isascii()
+        and value.strip().isdigit()
+        and len(value.strip()) < 10
+    ):
         return int(value.strip())
     _invalid(field, f"“{label}”应为整数")
 
@@ -127,8 +132,15 @@ def clean_inspectors(value) -> list[str]:
     return names
 
 
+def _plain(number: Decimal) -> str:
+    """30, 22.5: no trailing zeros, no exponent."""
+    return format(number.normalize(), "f")
+
+
 def _score(value, item: RubricItem) -> Decimal:
-    text = str(value).strip() if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else ""
+    text = (
+        str(value).strip() if isinstance(value, int | str | Decimal) and not isinstance(value, bool) else ""
+    )
     if isinstance(value, float):
         text = repr(value)
     if not SCORE_TEXT.match(text):
@@ -140,7 +152,7 @@ def _score(value, item: RubricItem) -> Decimal:
     if score > item.max_score:
         _invalid(
             "scores",
-            f"“{item.title}”的得分 {score.normalize()} 超过该项满分 {item.max_score.normalize()}",
+            f"“{item.title}”的得分 {_plain(score)} 超过该项满分 {_plain(item.max_score)}",
         )
     return score
 
@@ -252,7 +264,9 @@ def observation_create(
     if unit.level not in policy.OBSERVED_LEVELS or unit.parent_id is None:
         raise NotAllowed(f"“{unit.name}”不是县（市、区）或乡镇（街道），不开展现场观摩")
     if not policy.may_observe(actor, unit):
-        raise NotAllowed(f"“{unit.name}”不是本单位的直接下级，只有其上级单位的负责人、评审员或管理员可以观摩评分")
+        raise NotAllowed(
+            f"“{unit.name}”不是本单位的直接下级，只有其上级单位的负责人、评审员或管理员可以观摩评分"
+        )
     visit = _date(date, "date", "观摩日期")
     year, month = _month_of(visit, year, month)
     clean = clean_scores(scores, complete=True)
@@ -263,7 +277,8 @@ def observation_create(
     existing = Observation.objects.filter(unit=unit, year=year, month=month).first()
     if existing is not None:
         raise WrongState(
-            f"{unit.name} {year} 年 {month} 月已有现场观摩记录（{existing.date}），每月只观摩评分一次；请修改原记录",
+            f"{unit.name} {year} 年 {month} 月已有现场观摩记录（{existing.date}），"
+            "每月只观摩评分一次；请修改原记录",
             code="duplicate",
         )
     try:
@@ -402,7 +417,9 @@ def observation_photo_add(*, actor: User, observation_id, upload, caption: str =
         photo = ObservationPhoto.objects.create(
             observation=observation, caption=text, uploaded_by=actor, **image.__dict__
         )
-        _record("photo_add", actor, observation.unit_id, observation, photo=photo.pk, file=image.original_name)
+        _record(
+            "photo_add", actor, observation.unit_id, observation, photo=photo.pk, file=image.original_name
+        )
         return photo
 
     return _with_files(write)
@@ -423,7 +440,9 @@ def problem_answer(*, actor: User, observation_id, problem_id, note, upload) -> 
         if not policy.may_answer_problem(actor, observation):
             raise NotAllowed(f"只有被观摩单位（{observation.unit.name}）本单位的人员可以答复整改情况")
         if problem.answered_at is not None:
-            raise WrongState(f"该问题已于 {timezone.localtime(problem.answered_at):%Y-%m-%d} 答复，不能重复答复")
+            raise WrongState(
+                f"该问题已于 {timezone.localtime(problem.answered_at):%Y-%m-%d} 答复，不能重复答复"
+            )
         text = _text(note, "note", "整改说明", required=True, limit=2000)
         image = image_store(upload, written)
         now = timezone.now()

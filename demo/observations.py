@@ -36,6 +36,7 @@ PROBLEMS = [
     "上次观摩问题整改不彻底",
 ]
 SITES = ["桂山街道青龙社区财富广场小区", "建兴乡", "平甸乡桃孔村", "里山乡大黑冲村下打马坎村民小组"]
+VERDICTS = ["亮点突出", "进度符合节奏", "整改到位"]
 ANSWERS = ["已按要求完成整改，并建立长效机制", "已更新台账并明确专人负责", "已重新设计展示内容"]
 PHOTO_MONTHS = 3  # photos of the visits of the last three months
 UNVISITED_THIS_MONTH = 3  # this month, the last counties (by code) are still to be visited
@@ -50,7 +51,7 @@ def clock(moment: dt.datetime):
 
 def demo_photo(text: str, seed: int, fmt: str = "JPEG") -> SimpleUploadedFile:
     """A small real image: a coloured field with a stripe, as a visit's or a rectification's photo."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo pictures, not secrets
     colour = tuple(rng.randrange(60, 200) for _ in range(3))
     image = Image.new("RGB", (320, 240), colour)
     draw = ImageDraw.Draw(image)
@@ -78,10 +79,11 @@ def seed_observations() -> int:
     items = list(RubricItem.objects.filter(is_active=True).order_by("order", "pk"))
     city = Organisation.objects.get(code="530400")
     counties = list(Organisation.objects.filter(parent=city, level="county", is_active=True).order_by("code"))
-    admin = User.objects.filter(org=city, role=Role.ADMIN).order_by("pk").first() or _official(city, Role.ADMIN)
+    admin = User.objects.filter(org=city, role=Role.ADMIN).order_by("pk").first()
+    admin = admin or _official(city, Role.ADMIN)
     today = timezone.localdate()
     months = _months(today)
-    rng = random.Random(20240101)
+    rng = random.Random(20240101)  # noqa: S311 - demo data, not secrets
     overdue_done = False
     created = 0
     for year, month in months:
@@ -110,7 +112,7 @@ def seed_observations() -> int:
                     date=visit,
                     inspectors=rng.sample(INSPECTORS, 3),
                     scores=scores,
-                    comments=f"{county.name}“四级联创”推进有力，{rng.choice(['亮点突出', '进度符合节奏', '整改到位'])}。",
+                    comments=f"{county.name}“四级联创”推进有力，{rng.choice(VERDICTS)}。",
                     sites_visited="、".join(rng.sample(SITES, 2)),
                     problems=problems,
                 )
@@ -130,7 +132,8 @@ def seed_observations() -> int:
                     overdue_done = True  # the one overdue problem nobody answered
                     continue
                 late = rng.random() < 0.2
-                answered = problem.deadline + dt.timedelta(days=rng.randint(2, 6) if late else -rng.randint(1, 10))
+                shift = rng.randint(2, 6) if late else -rng.randint(1, 10)
+                answered = problem.deadline + dt.timedelta(days=shift)
                 answered = max(answered, visit + dt.timedelta(days=1))
                 if answered > today:
                     continue

@@ -668,3 +668,73 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(people, django_assert_n
     # with items, problems with who answered, their photos, the visit's photos
     with django_assert_num_queries(8):
         assert client.get(f"/observations/{o.pk}/").status_code == 200
+
+
+def test_the_month_page_costs_the_same_queries_whatever_the_number_of_counties(
+    people, django_assert_num_queries
+):
+    o = observe(people)
+    observe(people, unit=people.tree.other_county)
+    client = login(people.city_admin)
+    url = f"/observations/?year={o.year}&month={o.month}"
+    client.get(url)
+    # session, user, the user's unit (the page header), the counties with their month as
+    # subqueries, the overdue problems in scope
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Simultaneous writes: the row lock (PostgreSQL) or the IMMEDIATE transaction (SQLite) decides
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_inspectors_saving_the_same_county_and_month_at_once_one_wins(tree):
+    from tests.helpers import at_once
+
+    people = People(tree)
+
+    def save(actor):
+        return lambda: observe(people, actor=actor)
+
+    raised = at_once([save(people.city_admin), save(people.city_leader)])
+    outcomes = sorted("ok" if exc is None else getattr(exc, "code", repr(exc)) for exc in raised)
+    assert outcomes == ["duplicate", "ok"]
+    assert Observation.objects.count() == 1
+    assert ObservationEvent.objects.filter(action="observation_create").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_to_one_problem_at_once_one_wins_and_no_file_is_left(tree):
+    from tests.helpers import at_once
+
+    people = People(tree)
+    o, p = with_problem(people, deadline_days=400)
+
+    def answer(actor):
+        return lambda: services.problem_answer(
+            actor=actor,
+            observation_id=o.pk,
+            problem_id=p.pk,
+            note=f"{actor.username} 已整改",
+            upload=upload(),
+        )
+
+    raised = at_once([answer(people.county_leader), answer(people.county_operator)])
+    assert sorted(type(exc).__name__ if exc else "ok" for exc in raised) == ["WrongState", "ok"]
+    assert ObservationPhoto.objects.filter(problem=p).count() == 1
+    assert len(stored_files()) == 2  # the winner's image and thumbnail only
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_month_end_job_running_twice_at_once_flags_each_county_once(tree):
+    from tests.helpers import at_once
+
+    People(tree)  # the rubric and the officials who are told
+
+    def run():
+        services.observations_flag_missing(today=dt.date(2024, 4, 1))
+
+    assert at_once([run, run]) == [None, None]
+    assert ObservationMiss.objects.count() == 2
+    assert Notification.objects.filter(kind="observation_missing").count() == 2  # the admin and leader

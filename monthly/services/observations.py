@@ -305,6 +305,7 @@ def observation_create(
     ObservationProblem.objects.bulk_create(
         ObservationProblem(observation=observation, description=d, deadline=when) for d, when in found
     )
+    _notify_unit(observation, len(found))
     _record(
         "observation_create",
         actor,
@@ -316,6 +317,20 @@ def observation_create(
         problems=len(found),
     )
     return observation
+
+
+def _notify_unit(observation: Observation, problems: int) -> None:
+    """Tell the observed unit's officials its score and the problems to answer, in the same
+    transaction as the observation."""
+    tail = f"，发现问题 {problems} 个，请在整改期限内答复整改情况" if problems else "，未发现问题"
+    message = (
+        f"{observation.year}年{observation.month}月现场观摩：{observation.unit.name}"
+        f"得分 {_plain(observation.total)}{tail}"
+    )
+    users = User.objects.filter(org_id=observation.unit_id, is_active=True).values_list("pk", flat=True)
+    Notification.objects.bulk_create(
+        Notification(user_id=pk, kind="observation_recorded", message=message[:300]) for pk in users
+    )
 
 
 def _lock_observation(actor: User, observation_id) -> Observation:

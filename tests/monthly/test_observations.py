@@ -116,6 +116,9 @@ def test_the_city_records_an_observation_and_the_total_is_computed_out_of_100(pe
     assert [s.max_score for s in o.scores.order_by("item__order")] == [30, 25, 25, 20]
     assert o.problems.get().deadline == deadline
     assert ObservationEvent.objects.get(observation=o).action == "observation_create"
+    told = Notification.objects.filter(kind="observation_recorded")
+    assert {n.user_id for n in told} == {people.county_leader.pk, people.county_operator.pk}
+    assert "得分 87" in told[0].message and "发现问题 1 个" in told[0].message
 
 
 def test_the_default_rubric_sums_to_100_and_the_migration_installed_it(people):

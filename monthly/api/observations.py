@@ -43,20 +43,20 @@ class ObservationFilter(filters.FilterSet):
 # Answers
 
 
-class UnitRefSerializer(serializers.Serializer):
+class ObservedUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ScoreOutSerializer(serializers.Serializer):
+class ObservationScoreSerializer(serializers.Serializer):
     item = serializers.IntegerField(source="item_id")
     title = serializers.CharField(source="item.title")
     max_score = serializers.DecimalField(max_digits=5, decimal_places=1)
     score = serializers.DecimalField(max_digits=5, decimal_places=1)
 
 
-class PhotoSerializer(serializers.Serializer):
+class ObservationPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     caption = serializers.CharField()
     original_name = serializers.CharField()
@@ -78,7 +78,7 @@ class PhotoSerializer(serializers.Serializer):
         return self._url(photo, "thumbnail")
 
 
-class ProblemSerializer(serializers.Serializer):
+class ObservationProblemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     description = serializers.CharField()
     deadline = serializers.DateField()
@@ -89,7 +89,7 @@ class ProblemSerializer(serializers.Serializer):
     answer_note = serializers.CharField()
     answered_at = UtcDateTimeField(allow_null=True)
     answered_by = serializers.CharField(source="answered_by.username", allow_null=True, default=None)
-    photos = PhotoSerializer(many=True)
+    photos = ObservationPhotoSerializer(many=True)
 
     def get_status(self, problem) -> str:
         return selectors.problem_status(problem, self.context["today"])
@@ -97,18 +97,18 @@ class ProblemSerializer(serializers.Serializer):
 
 class ObservationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    unit = UnitRefSerializer()
-    observer = UnitRefSerializer()
+    unit = ObservedUnitSerializer()
+    observer = ObservedUnitSerializer()
     year = serializers.IntegerField()
     month = serializers.IntegerField()
     date = serializers.DateField()
     inspectors = serializers.ListField(child=serializers.CharField())
-    scores = ScoreOutSerializer(many=True, source="scores.all")
+    scores = ObservationScoreSerializer(many=True, source="scores.all")
     total = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="out of 100")
     comments = serializers.CharField()
     sites_visited = serializers.CharField()
-    problems = ProblemSerializer(many=True, source="problems.all")
-    photos = PhotoSerializer(many=True, source="visit_photos")
+    problems = ObservationProblemSerializer(many=True, source="problems.all")
+    photos = ObservationPhotoSerializer(many=True, source="visit_photos")
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
 
@@ -118,7 +118,7 @@ class ObservationSerializer(serializers.Serializer):
 
 
 @extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^\d{1,3}(\.\d)?$"}]})
-class ScoreValueField(serializers.Field):
+class ObservationScoreValueField(serializers.Field):
     """A score as a JSON number or plain decimal text; the service checks notation and maximum."""
 
     def to_internal_value(self, data):
@@ -128,12 +128,12 @@ class ScoreValueField(serializers.Field):
         return value
 
 
-class ScoreInSerializer(serializers.Serializer):
+class ObservationScoreInSerializer(serializers.Serializer):
     item = WholeNumberField(help_text="a rubric item id")
-    score = ScoreValueField(help_text="0 … the item's max_score, one decimal at most")
+    score = ObservationScoreValueField(help_text="0 … the item's max_score, one decimal at most")
 
 
-class ProblemInSerializer(serializers.Serializer):
+class ObservationProblemInSerializer(serializers.Serializer):
     description = TextField(max_length=1000)
     deadline = serializers.DateField(help_text="rectification deadline, on or after the visit")
 
@@ -141,10 +141,10 @@ class ProblemInSerializer(serializers.Serializer):
 class ObservationWriteSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="the day of the visit, within year/month")
     inspectors = serializers.ListField(child=TextField(max_length=30), max_length=30)
-    scores = ScoreInSerializer(many=True, help_text="every rubric item in use, once")
+    scores = ObservationScoreInSerializer(many=True, help_text="every rubric item in use, once")
     comments = TextField(required=False, allow_blank=True, max_length=5000)
     sites_visited = TextField(required=False, allow_blank=True, max_length=2000)
-    problems = ProblemInSerializer(
+    problems = ObservationProblemInSerializer(
         many=True, required=False, help_text="problems found, each with a deadline"
     )
 
@@ -164,12 +164,12 @@ class ObservationPatchSerializer(ObservationWriteSerializer):
         super().__init__(*args, partial=True, **kwargs)
 
 
-class PhotoUploadSerializer(serializers.Serializer):
+class ObservationPhotoUploadSerializer(serializers.Serializer):
     photo = serializers.FileField(help_text="jpg, png or webp; at most 15 MB")
     caption = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class AnswerSerializer(serializers.Serializer):
+class ObservationAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, help_text="what was rectified")
     photo = serializers.FileField(help_text="a photo of the rectification: jpg, png or webp; at most 15 MB")
 
@@ -218,8 +218,8 @@ class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._answer(pk)
 
     @extend_schema(
-        request={"multipart/form-data": PhotoUploadSerializer},
-        responses={201: PhotoSerializer},
+        request={"multipart/form-data": ObservationPhotoUploadSerializer},
+        responses={201: ObservationPhotoSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
@@ -229,10 +229,10 @@ class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             upload=request.FILES.get("photo"),
             caption=request.data.get("caption", ""),
         )
-        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(ObservationPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request={"multipart/form-data": AnswerSerializer},
+        request={"multipart/form-data": ObservationAnswerSerializer},
         responses={200: ObservationSerializer, **errors(409)},
     )
     @action(

@@ -741,3 +741,13 @@ def test_the_month_end_job_running_twice_at_once_flags_each_county_once(tree):
     assert at_once([run, run]) == [None, None]
     assert ObservationMiss.objects.count() == 2
     assert Notification.objects.filter(kind="observation_missing").count() == 2  # the admin and leader
+
+
+def test_the_evidence_clean_up_leaves_observation_photos_alone(people, settings):
+    from assessments.services import evidence_cleanup
+
+    o = observe(people)
+    services.observation_photo_add(actor=people.city_admin, observation_id=o.pk, upload=upload())
+    settings.EVIDENCE_CLEANUP_GRACE_SECONDS = -3600  # every file counts as old
+    evidence_cleanup()
+    assert len(stored_files()) == 2

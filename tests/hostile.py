@@ -123,6 +123,8 @@ class Scene:
     objection_id: int
     evidence_id: int
     notification_id: int
+    observation_id: int
+    problem_id: int
 
     @property
     def personas(self) -> dict[str, User | None]:
@@ -156,6 +158,7 @@ def build_scene(world: World) -> Scene:
     notification = Notification.objects.filter(user=world.leader).first() or Notification.objects.create(
         user=world.leader, assessment=noticed, kind="decided", message="待办"
     )
+    observation = observation_for_scene(world)
     return Scene(
         world=world,
         draft=Assessment.objects.get(pk=draft.pk),
@@ -163,10 +166,33 @@ def build_scene(world: World) -> Scene:
         objection_id=objection.pk,
         evidence_id=Evidence.objects.get(pk=evidence.pk).pk,
         notification_id=notification.pk,
+        observation_id=observation.pk,
+        problem_id=observation.problems.get().pk,
     )
 
 
-_WATCHED = ("orgs", "indicators", "assessments", "authtoken")
+def observation_for_scene(world: World):
+    """The city's observation of the county last month, with one open problem."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monthly import services as monthly_services
+    from monthly.models import RubricItem
+
+    monthly_services.rubric_install_default()
+    visit = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return monthly_services.observation_create(
+        actor=world.admin,
+        unit_id=world.tree.county.pk,
+        date=visit,
+        inspectors=["张明"],
+        scores=[{"item": i.pk, "score": str(i.max_score)} for i in RubricItem.objects.filter(is_active=True)],
+        problems=[{"description": "台账不全", "deadline": visit + dt.timedelta(days=30)}],
+    )
+
+
+_WATCHED = ("orgs", "indicators", "assessments", "monthly", "authtoken")
 # Rows compared field by field (the rest by count): what a write of the API or pages changes.
 _ROWS = (
     "assessments.Assessment",
@@ -177,6 +203,10 @@ _ROWS = (
     "assessments.Round",
     "assessments.Title",
     "orgs.Organisation",
+    "monthly.Observation",
+    "monthly.ObservationScore",
+    "monthly.ObservationProblem",
+    "monthly.ObservationPhoto",
 )
 
 

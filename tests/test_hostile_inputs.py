@@ -72,7 +72,9 @@ def fill(path: str, scene: Scene, ids: dict[str, str] | None = None) -> str:
             "notifications": scene.notification_id,
             "orgs": scene.world.tree.village.pk,
             "rounds": scene.world.round.pk,
+            "observations": scene.observation_id,
         }.get(resource),
+        "problem_id": scene.problem_id,
         "stage": "self",
         "eid": scene.evidence_id,
     }

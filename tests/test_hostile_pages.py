@@ -38,6 +38,29 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "evidence_download": ([], "operator"),
     "unit_list": ([], "leader"),
     "objection_list": ([], "leader"),
+    "observation_month": ([], "admin"),
+    "observation_new": (
+        [
+            "unit",
+            "year",
+            "month",
+            "date",
+            "inspectors",
+            "comments",
+            "sites_visited",
+            "problem-0",
+            "deadline-0",
+        ],
+        "admin",
+    ),
+    "observation_edit": (
+        ["date", "inspectors", "comments", "sites_visited", "problem-0", "deadline-0"],
+        "admin",
+    ),
+    "observation_detail": ([], "admin"),
+    "observation_photo_upload": (["photo", "caption"], "admin"),
+    "observation_photo": ([], "admin"),
+    "observation_problem_answer": (["note", "photo"], "admin"),
 }
 # A POST alone is the whole request (no field to refuse): these may act whatever the body.
 ACT_ON_ANY_BODY = {"evidence_remove", "logout"}
@@ -73,6 +96,9 @@ def url_for(name: str, scene: Scene) -> str:
         "oid": scene.objection_id,
         "assessment_id": scene.noticed.pk,
     }
+    if name.startswith("observation_"):
+        photo = scene.observation_id  # no photo in the scene: a photo id that names nothing
+        kwargs.update(pk=scene.observation_id, problem_id=scene.problem_id, photo_id=photo, kind="thumb")
     params = dict(page_routes())[name]
     return reverse(name, kwargs={k: kwargs[k] for k in params})
 

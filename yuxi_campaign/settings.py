@@ -270,6 +270,8 @@ PERIODIC_JOBS = {
     "flag-overdue-rectifications": ("assessments.tasks.flag_overdue_rectifications", 3600),
     "cleanup-evidence": ("assessments.tasks.cleanup_evidence", 86400),
     "cleanup-exports": ("yuxi_campaign.core.tasks.cleanup_exports", 3600),
+    # 必查必评: hourly, so that the first of the month flags last month soon after midnight (once).
+    "flag-missing-observations": ("monthly.tasks.flag_missing_observations", 3600),
 }
 CELERY_BEAT_SCHEDULE = beat_schedule(PERIODIC_JOBS)
 # How often the in-process runner wakes up to see which jobs are due.

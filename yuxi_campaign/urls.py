@@ -15,6 +15,7 @@ from assessments.api import (
     RoundViewSet,
 )
 from indicators.api import IndicatorSetViewSet
+from monthly.api.observations import ObservationViewSet
 from orgs.api import OrgViewSet
 from reports.api import LateViewSet, TitleViewSet
 from yuxi_campaign.core.auth import TokenView
@@ -34,6 +35,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("exports", ExportJobViewSet, basename="export")
 router.register("titles", TitleViewSet, basename="title")
 router.register("late", LateViewSet, basename="late")
+router.register("observations", ObservationViewSet, basename="observation")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

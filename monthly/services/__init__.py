@@ -1,0 +1,24 @@
+"""Every write of the monthly rhythm, one module per family; callers import from here."""
+
+from .observation_photos import PHOTO_MAX_BYTES, image_store
+from .observations import (
+    DEFAULT_RUBRIC,
+    observation_create,
+    observation_photo_add,
+    observation_update,
+    observations_flag_missing,
+    problem_answer,
+    rubric_install_default,
+)
+
+__all__ = [
+    "DEFAULT_RUBRIC",
+    "PHOTO_MAX_BYTES",
+    "image_store",
+    "observation_create",
+    "observation_photo_add",
+    "observation_update",
+    "observations_flag_missing",
+    "problem_answer",
+    "rubric_install_default",
+]

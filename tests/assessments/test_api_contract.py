@@ -24,6 +24,7 @@ LISTS = [
     "/api/v1/notifications/",
     "/api/v1/titles/",
     "/api/v1/late/",
+    "/api/v1/observations/",
 ]
 
 
@@ -42,6 +43,38 @@ def rows(world, django_capture_on_commit_callbacks):
     return named, in_notice
 
 
+def observation_with_photo(world) -> tuple[int, int]:
+    """The county's observation of the township last month (the leader's unit), with a photo."""
+    import datetime as dt
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from monthly import services as monthly_services
+    from monthly.models import RubricItem
+
+    monthly_services.rubric_install_default()
+    visit = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    o = monthly_services.observation_create(
+        actor=world.county_leader,
+        unit_id=world.tree.township.pk,
+        date=visit,
+        inspectors=["张明"],
+        scores=[{"item": i.pk, "score": str(i.max_score)} for i in RubricItem.objects.filter(is_active=True)],
+        problems=[{"description": "台账不全", "deadline": visit + dt.timedelta(days=30)}],
+    )
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    photo = monthly_services.observation_photo_add(
+        actor=world.county_leader,
+        observation_id=o.pk,
+        upload=SimpleUploadedFile("a.png", image.getvalue(), content_type="image/png"),
+    )
+    return o.pk, photo.pk
+
+
 def test_every_read_answers_as_documented_with_real_rows(
     world, rows, keep_test_connection, django_capture_on_commit_callbacks
 ):
@@ -55,7 +88,11 @@ def test_every_read_answers_as_documented_with_real_rows(
         "stage": "review",
         "eid": Evidence.objects.filter(assessment=a).values_list("pk", flat=True).first(),
     }
+    observation_id, photo_id = observation_with_photo(world)
+    ids["photo_id"], ids["kind"] = photo_id, "thumbnail"
     detail_ids = {
+        "/api/v1/observations/{id}/": observation_id,
+        "/api/v1/observations/{id}/photos/{photo_id}/{kind}/": {"id": observation_id},
         "/api/v1/orgs/{id}/": world.tree.village.pk,
         "/api/v1/indicator-sets/{id}/": a.indicator_set_id,
         "/api/v1/rounds/{id}/": world.round.pk,
@@ -68,7 +105,10 @@ def test_every_read_answers_as_documented_with_real_rows(
         operation = result.ok()
         path = operation.path
         names = {p.name for p in operation.path_parameters}
-        params = {n: detail_ids.get(path, ids[n]) for n in names}
+        override = detail_ids.get(path)
+        if not isinstance(override, dict):  # one id for the path's one parameter
+            override = {} if override is None else dict.fromkeys(names, override)
+        params = {n: override.get(n, ids[n]) for n in names}
         query = {"year": 2024} if path == "/api/v1/progress/" else {}
         case = operation.Case(path_parameters=params, query=query)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
@@ -76,7 +116,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         if path in LISTS:
             assert response.json()["count"] >= 1, path
         seen.add(path)
-    assert set(LISTS) <= seen and len(seen) == 20
+    assert set(LISTS) <= seen and len(seen) == 25
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -78,11 +78,54 @@ def scenes(world):
     return SimpleNamespace(
         export_running=running,
         export_done=done,
+        observation=observation_scene(world),
         draft=years[2024],
         submitted=drive_to(years[2023], State.SUBMITTED, cast=world.cast),
         accepted=drive_to(years[2022], State.ACCEPTED, cast=world.cast),
         in_notice=in_notice,
     )
+
+
+def observation_scene(world):
+    """The city's observation of the county last month: one problem overdue, one answered, a
+    photo of the visit."""
+    import datetime as dt
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from monthly import services as monthly
+    from monthly.models import RubricItem
+
+    def png():
+        out = io.BytesIO()
+        Image.new("RGB", (32, 24), (180, 40, 40)).save(out, "PNG")
+        return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+    monthly.rubric_install_default()
+    visit = timezone.localdate().replace(day=1) - dt.timedelta(days=20)
+    o = monthly.observation_create(
+        actor=world.admin,
+        unit_id=world.tree.county.pk,
+        date=visit,
+        inspectors=["张明", "李华"],
+        scores=[
+            {"item": i.pk, "score": str(i.max_score - 2)} for i in RubricItem.objects.filter(is_active=True)
+        ],
+        comments="进度符合节奏",
+        problems=[
+            {"description": "台账不全", "deadline": visit + dt.timedelta(days=1)},
+            {"description": "标识不规范", "deadline": visit + dt.timedelta(days=400)},
+        ],
+    )
+    monthly.observation_photo_add(actor=world.admin, observation_id=o.pk, upload=png(), caption="示范点")
+    answered = o.problems.order_by("pk").last()
+    monthly.problem_answer(
+        actor=world.county_leader, observation_id=o.pk, problem_id=answered.pk, note="已整改", upload=png()
+    )
+    return o
 
 
 def check_every_page(base: str, world, scenes, new_page, login, viewport, language: str) -> list[str]:
@@ -138,8 +181,19 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("dashboard-late", "/dashboard/late/"),
             ("dashboard-titles", "/dashboard/titles/"),
             ("dashboard-calibration", "/dashboard/calibration/?year=2022"),
+            (
+                "observations-month",
+                f"/observations/?year={scenes.observation.year}&month={scenes.observation.month}",
+            ),
+            ("observation-form", f"/observations/new/?unit={world.tree.other_county.pk}"),
+            ("observation-edit", f"/observations/{scenes.observation.pk}/edit/"),
+            ("observation-detail", f"/observations/{scenes.observation.pk}/"),
         ],
-        world.county_leader: [("dashboard-county", "/dashboard/")],
+        world.county_leader: [
+            ("dashboard-county", "/dashboard/"),
+            ("observations-county", "/observations/"),
+            ("observation-detail-county", f"/observations/{scenes.observation.pk}/"),
+        ],
     }
     for user, urls in pages.items():
         page = open_page()

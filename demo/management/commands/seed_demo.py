@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
 from demo.history import history_load
+from demo.observations import seed_observations
 from demo.registers import seed_registers
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
@@ -36,12 +37,14 @@ class Command(BaseCommand):
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
         assessments = seed_assessments() + seed_registers()
+        observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"
             f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套，新增评估 {assessments} 个，"
-            f"新增 2022–2024 年度称号 {titles} 个"
+            f"新增 2022–2024 年度称号 {titles} 个，"
+            f"新增现场观摩 {observations} 次"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, _code, role, label in DEMO_LOGINS:

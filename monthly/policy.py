@@ -1,0 +1,44 @@
+"""Every "may this user do this here" rule of the monthly rhythm. Pure functions over loaded rows
+(callers load ``unit.parent`` where a rule reads it), so that no check costs a query. One section
+per family of records."""
+
+from __future__ import annotations
+
+from orgs.models import Level, Role
+
+# ---------------------------------------------------------------------------------------------
+# On-site observation (现场观摩)
+# ---------------------------------------------------------------------------------------------
+
+# Units that are observed: the counties (by the city) and, when a county runs its own, townships.
+OBSERVED_LEVELS = frozenset({Level.COUNTY, Level.TOWNSHIP})
+# Who of the observing unit records an observation, its problems and photos.
+OBSERVER_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.REVIEWER})
+# Who of the observed unit answers a problem: any of its own officials.
+ANSWER_ROLES = frozenset({Role.OPERATOR, Role.REVIEWER, Role.LEADER, Role.ADMIN})
+# Who of the observing unit is told that a child went unobserved for a month.
+MISS_NOTIFIED_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+
+
+def may_observe(user, unit) -> bool:
+    """Record (or change) the observation of ``unit``: an observer of its direct parent; a
+    superuser without a unit anywhere."""
+    if not user.is_authenticated or unit.level not in OBSERVED_LEVELS or unit.parent_id is None:
+        return False
+    if user.is_superuser and user.org_id is None:
+        return True
+    return user.org_id == unit.parent_id and user.role in OBSERVER_ROLES
+
+
+def may_edit_observation(user, observation) -> bool:
+    """Change an observation, add problems and photos: the observers of its observing unit."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser and user.org_id is None:
+        return True
+    return user.org_id == observation.observer_id and user.role in OBSERVER_ROLES
+
+
+def may_answer_problem(user, observation) -> bool:
+    """Answer a problem found on ``observation``: the observed unit's own officials only."""
+    return user.is_authenticated and user.org_id == observation.unit_id and user.role in ANSWER_ROLES

@@ -126,7 +126,7 @@ class ModelSiteDetailSerializer(ModelSiteSerializer):
 class SiteCreateSerializer(serializers.Serializer):
     org = WholeNumberField(help_text="the unit designated (id)")
     kind = WholeNumberField(help_text="the kind of site (id)")
-    highlight = TextField(help_text="its highlight, one line of at most 40 characters")
+    highlight = TextField(allow_blank=True, help_text="its highlight, one line of at most 40 characters")
     description = TextField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=SiteStatus.choices, required=False)
     internal_note = TextField(required=False, allow_blank=True)
@@ -135,7 +135,7 @@ class SiteCreateSerializer(serializers.Serializer):
 
 class SiteUpdateSerializer(serializers.Serializer):
     kind = WholeNumberField(required=False)
-    highlight = TextField(required=False)
+    highlight = TextField(required=False, allow_blank=True)
     description = TextField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=SiteStatus.choices, required=False)
     internal_note = TextField(required=False, allow_blank=True)

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from orgs.models import Organisation
@@ -23,11 +23,11 @@ from ..models import MonthlyEvent, SiteStatus
 from ..models.sites import HIGHLIGHT_MAX
 
 EVENT_LABELS = {
-    "site_create": _lazy("designated the site"),
-    "site_update": _lazy("edited the site"),
-    "site_photo_add": _lazy("added a photo"),
-    "site_photo_delete": _lazy("removed a photo"),
-    "site_visit_add": _lazy("recorded a visit"),
+    "site_create": gettext_lazy("designated the site"),
+    "site_update": gettext_lazy("edited the site"),
+    "site_photo_add": gettext_lazy("added a photo"),
+    "site_photo_delete": gettext_lazy("removed a photo"),
+    "site_visit_add": gettext_lazy("recorded a visit"),
 }
 SHOWCASE_PAGE = 12
 LIST_PAGE = 25

@@ -13,6 +13,9 @@ from django.core.cache import cache
 from assessments import services
 from assessments.models import Round, State
 from demo.drive import Cast, drive_to
+from demo.sites import demo_photo
+from monthly import services as monthly_services
+from monthly.models import SiteKind
 from tests.browser.helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -65,12 +68,35 @@ def scenes(world):
     services.objection_submit(
         assessment_id=in_notice.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1"
     )
+    site = model_site(world)
     return SimpleNamespace(
+        site=site,
         draft=years[2024],
         submitted=drive_to(years[2023], State.SUBMITTED, cast=world.cast),
         accepted=drive_to(years[2022], State.ACCEPTED, cast=world.cast),
         in_notice=in_notice,
     )
+
+
+def model_site(world):
+    """A model site of the village, with a photo, designated by its county."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monthly_services.site_kinds_install_defaults()
+    site = monthly_services.site_create(
+        actor=world.county_leader,
+        org_id=world.tree.village.pk,
+        kind=SiteKind.objects.get(name="村"),
+        highlight="村办公司带富一方",
+        description="村党支部领办合作社，统一品种、统一技术、统一销售。",
+    )
+    photo = SimpleUploadedFile(
+        "a.jpg", demo_photo(world.tree.village.name, "合作社"), content_type="image/jpeg"
+    )
+    monthly_services.site_photo_add(
+        actor=world.county_leader, site_id=site.pk, upload=photo, caption="合作社"
+    )
+    return site
 
 
 def check_every_page(base: str, world, scenes, new_page, login, viewport, language: str) -> list[str]:
@@ -86,6 +112,8 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         ("notices", "/notices/"),
         ("objection-form", f"/notices/{scenes.in_notice.pk}/objection/"),
         ("thanks", "/notices/thanks/"),
+        ("showcase", "/showcase/"),
+        ("showcase-detail", f"/showcase/{scenes.site.pk}/"),
     ]:
         public.goto(base + url)
         problems += violations(public, f"{language} {name}")
@@ -110,6 +138,11 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("objections", "/objections/"),
         ],
         world.admin: [("todo-admin", "/"), ("list-admin", "/assessments/?state=accepted")],
+        world.county_leader: [
+            ("sites", "/sites/"),
+            ("site-new", "/sites/new/"),
+            ("site-detail", f"/sites/{scenes.site.pk}/"),
+        ],
     }
     for user, urls in pages.items():
         page = open_page()
@@ -126,6 +159,18 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
     with page.expect_navigation():
         page.locator("button[name=do][value=save]").click()
     problems += violations(page, f"{language} self-sheet-with-error")
+
+    # A site form sent with a unit of another county shows the error by the field.
+    page = open_page()
+    login(page, world.county_leader)
+    page.goto(f"{base}/sites/new/")
+    page.fill("#s-org", world.tree.far_village.code)
+    page.select_option("#s-kind", label=None, index=2)
+    page.fill("#s-highlight", "亮点")
+    with page.expect_navigation():
+        page.locator("main form.site-form button[type=submit]").click()
+    assert page.locator("#e-org").count() == 1
+    problems += violations(page, f"{language} site-form-with-error")
     return problems
 
 

@@ -123,6 +123,8 @@ class Scene:
     objection_id: int
     evidence_id: int
     notification_id: int
+    site_id: int = 0  # a model site of the village, with one photo
+    site_photo_id: int = 0
 
     @property
     def personas(self) -> dict[str, User | None]:
@@ -156,7 +158,10 @@ def build_scene(world: World) -> Scene:
     notification = Notification.objects.filter(user=world.leader).first() or Notification.objects.create(
         user=world.leader, assessment=noticed, kind="decided", message="待办"
     )
+    site_id, site_photo_id = _model_site(world)
     return Scene(
+        site_id=site_id,
+        site_photo_id=site_photo_id,
         world=world,
         draft=Assessment.objects.get(pk=draft.pk),
         noticed=noticed,
@@ -166,7 +171,23 @@ def build_scene(world: World) -> Scene:
     )
 
 
-_WATCHED = ("orgs", "indicators", "assessments", "authtoken")
+def _model_site(world: World) -> tuple[int, int]:
+    from demo.sites import demo_photo
+    from monthly import services as monthly_services
+    from monthly.models import SiteKind
+
+    monthly_services.site_kinds_install_defaults()
+    site = monthly_services.site_create(
+        actor=world.admin,
+        org_id=world.tree.village.pk,
+        kind=SiteKind.objects.get(name="村"),
+        highlight="亮点",
+    )
+    photo = SimpleUploadedFile("p.jpg", demo_photo("村", "照片"), content_type="image/jpeg")
+    return site.pk, monthly_services.site_photo_add(actor=world.admin, site_id=site.pk, upload=photo).pk
+
+
+_WATCHED = ("orgs", "indicators", "assessments", "authtoken", "monthly")
 # Rows compared field by field (the rest by count): what a write of the API or pages changes.
 _ROWS = (
     "assessments.Assessment",
@@ -177,6 +198,7 @@ _ROWS = (
     "assessments.Round",
     "assessments.Title",
     "orgs.Organisation",
+    "monthly.ModelSite",
 )
 
 

@@ -72,9 +72,11 @@ def fill(path: str, scene: Scene, ids: dict[str, str] | None = None) -> str:
             "notifications": scene.notification_id,
             "orgs": scene.world.tree.village.pk,
             "rounds": scene.world.round.pk,
+            "model-sites": scene.site_id,
         }.get(resource),
         "stage": "self",
         "eid": scene.evidence_id,
+        "photo_id": scene.site_photo_id,
     }
 
     def one(match: re.Match) -> str:

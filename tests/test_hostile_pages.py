@@ -36,9 +36,17 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "evidence_download": ([], "operator"),
     "unit_list": ([], "leader"),
     "objection_list": ([], "leader"),
+    "site_new": (
+        ["org_code", "kind", "highlight", "description", "status", "contact", "internal_note"],
+        "admin",
+    ),
+    "site_detail": (["kind", "highlight", "description", "status", "contact", "internal_note"], "admin"),
+    "site_photo_add": (["file", "caption"], "admin"),
+    "site_photo_delete": ([], "admin"),
+    "site_visit_add": (["date", "note"], "admin"),
 }
 # A POST alone is the whole request (no field to refuse): these may act whatever the body.
-ACT_ON_ANY_BODY = {"evidence_remove", "logout"}
+ACT_ON_ANY_BODY = {"evidence_remove", "logout", "site_photo_delete"}
 # Values that are right for a field (the rest must change nothing).
 FORM_VALUES = [NUL, "\x00", "１", "١", "²", "1_0", "9" * 40, "-1", "1.5", "NaN", LONG, ""]
 VALID = {
@@ -70,6 +78,8 @@ def url_for(name: str, scene: Scene) -> str:
         "eid": scene.evidence_id,
         "oid": scene.objection_id,
         "assessment_id": scene.noticed.pk,
+        "site_id": scene.site_id,
+        "photo_id": scene.site_photo_id,
     }
     params = dict(page_routes())[name]
     return reverse(name, kwargs={k: kwargs[k] for k in params})

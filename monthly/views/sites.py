@@ -84,9 +84,9 @@ def showcase(request):
 
 
 @require_safe
-def showcase_detail(request, pk: int):
+def showcase_detail(request, site_id: int):
     try:
-        site = selectors.showcase_site(pk)
+        site = selectors.showcase_site(site_id)
     except OutOfScope:
         raise Http404(_("No such model site.")) from None
     return render(request, "monthly/showcase_detail.html", {"card": _card(site)})
@@ -173,7 +173,7 @@ def site_new(request):
         context = _form_context(request, values, exc.fields, "" if exc.fields else exc.detail)
         return render(request, "monthly/site_form.html", context, status=exc.status_code)
     messages.success(request, _("The model site was designated. Add its photos."))
-    return redirect("site_detail", pk=site.pk)
+    return redirect("site_detail", site_id=site.pk)
 
 
 def _get_site(request, pk):
@@ -217,15 +217,15 @@ def _site_values(site) -> dict:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def site_detail(request, pk: int):
-    site = _get_site(request, pk)
+def site_detail(request, site_id: int):
+    site = _get_site(request, site_id)
     if request.method != "POST":
         return _detail(request, site)
     values = {name: request.POST.get(name, "") for name in FORM_FIELDS if name != "org_code"}
     try:
         services.site_update(actor=request.user, site_id=site.pk, changes=values)
     except DomainError as exc:
-        site = _get_site(request, pk)
+        site = _get_site(request, site_id)
         return _detail(
             request,
             site,
@@ -235,13 +235,13 @@ def site_detail(request, pk: int):
             status=exc.status_code,
         )
     messages.success(request, _("Saved."))
-    return redirect("site_detail", pk=site.pk)
+    return redirect("site_detail", site_id=site.pk)
 
 
 @login_required
 @require_POST
-def site_photo_add(request, pk: int):
-    site = _get_site(request, pk)
+def site_photo_add(request, site_id: int):
+    site = _get_site(request, site_id)
     try:
         services.site_photo_add(
             actor=request.user,
@@ -253,26 +253,26 @@ def site_photo_add(request, pk: int):
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("The photo was added."))
-    return redirect("site_detail", pk=site.pk)
+    return redirect("site_detail", site_id=site.pk)
 
 
 @login_required
 @require_POST
-def site_photo_delete(request, pk: int, photo_id: int):
-    site = _get_site(request, pk)
+def site_photo_delete(request, site_id: int, photo_id: int):
+    site = _get_site(request, site_id)
     try:
         services.site_photo_delete(actor=request.user, site_id=site.pk, photo_id=photo_id)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("The photo was removed."))
-    return redirect("site_detail", pk=site.pk)
+    return redirect("site_detail", site_id=site.pk)
 
 
 @login_required
 @require_POST
-def site_visit_add(request, pk: int):
-    site = _get_site(request, pk)
+def site_visit_add(request, site_id: int):
+    site = _get_site(request, site_id)
     try:
         services.site_visit_add(
             actor=request.user,
@@ -284,4 +284,4 @@ def site_visit_add(request, pk: int):
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("The visit was recorded."))
-    return redirect("site_detail", pk=site.pk)
+    return redirect("site_detail", site_id=site.pk)

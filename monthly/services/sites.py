@@ -137,7 +137,11 @@ def site_create(
     if not policy.may_manage_sites_somewhere(actor):
         raise NotAllowed(NOT_MANAGER)
     try:
-        org = Organisation.objects.select_for_update().select_related("county").get(pk=org_id, is_active=True)
+        org = (
+            Organisation.objects.select_for_update(of=("self",))
+            .select_related("county")
+            .get(pk=org_id, is_active=True)
+        )
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise _invalid("org", "未找到该单位") from None
     county = _county_of(org)

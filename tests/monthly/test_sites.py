@@ -18,7 +18,7 @@ from monthly import services
 from monthly.models import ModelSite, MonthlyEvent, SiteKind, SitePhoto, SiteVisit
 from monthly.photos import THUMB_EDGE
 from orgs.models import Organisation
-from tests.helpers import login, make_user
+from tests.helpers import at_once, login, make_user
 
 API = "/api/v1/model-sites/"
 
@@ -559,3 +559,33 @@ def test_the_schema_documents_the_model_sites(db):
     assert (
         "multipart/form-data" in paths["/api/v1/model-sites/{id}/photos/"]["post"]["requestBody"]["content"]
     )
+
+
+# --- simultaneous writes --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_designations_of_one_unit_at_once_make_one_site(tree, people, kinds):
+    jobs = [
+        lambda: designate(people.county_leader, tree.village, kinds["村"], highlight="县里指定"),
+        lambda: designate(people.city_admin, tree.village, kinds["村"], highlight="市里指定"),
+    ]
+    outcomes = sorted(type(exc).__name__ if exc else "ok" for exc in at_once(jobs))
+    assert outcomes == ["WrongState", "ok"]
+    assert ModelSite.objects.count() == 1
+    assert MonthlyEvent.objects.filter(action="site_create").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_uploaded_at_once_never_pass_the_cap(tree, people, kinds, monkeypatch):
+    site = designate(people.county_leader, tree.village, kinds["村"])
+    monkey_cap = 3
+    monkeypatch.setattr(services.sites, "MAX_PHOTOS", monkey_cap)
+    jobs = [
+        lambda: services.site_photo_add(actor=people.county_leader, site_id=site.pk, upload=upload())
+        for _ in range(6)
+    ]
+    outcomes = [type(exc).__name__ if exc else "ok" for exc in at_once(jobs)]
+    assert outcomes.count("ok") == monkey_cap and outcomes.count("InvalidInput") == 6 - monkey_cap
+    assert SitePhoto.objects.filter(site=site).count() == monkey_cap
+    assert len(stored_files()) == 2 * monkey_cap

@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("monthly.observation_urls")),
+    path("", include("monthly.site_urls")),
 ]

@@ -125,6 +125,8 @@ class Scene:
     notification_id: int
     observation_id: int
     problem_id: int
+    site_id: int = 0  # a model site of the village, with one photo
+    site_photo_id: int = 0
 
     @property
     def personas(self) -> dict[str, User | None]:
@@ -159,7 +161,10 @@ def build_scene(world: World) -> Scene:
         user=world.leader, assessment=noticed, kind="decided", message="待办"
     )
     observation = observation_for_scene(world)
+    site_id, site_photo_id = _model_site(world)
     return Scene(
+        site_id=site_id,
+        site_photo_id=site_photo_id,
         world=world,
         draft=Assessment.objects.get(pk=draft.pk),
         noticed=noticed,
@@ -193,6 +198,25 @@ def observation_for_scene(world: World):
 
 
 _WATCHED = ("orgs", "indicators", "assessments", "monthly", "authtoken")
+
+
+def _model_site(world: World) -> tuple[int, int]:
+    from demo.sites import demo_photo
+    from monthly import services as monthly_services
+    from monthly.models import SiteKind
+
+    monthly_services.site_kinds_install_defaults()
+    site = monthly_services.site_create(
+        actor=world.admin,
+        org_id=world.tree.village.pk,
+        kind=SiteKind.objects.get(name="村"),
+        highlight="亮点",
+    )
+    photo = SimpleUploadedFile("p.jpg", demo_photo("村", "照片"), content_type="image/jpeg")
+    return site.pk, monthly_services.site_photo_add(actor=world.admin, site_id=site.pk, upload=photo).pk
+
+
+_WATCHED = ("orgs", "indicators", "assessments", "authtoken", "monthly")
 # Rows compared field by field (the rest by count): what a write of the API or pages changes.
 _ROWS = (
     "assessments.Assessment",
@@ -207,6 +231,7 @@ _ROWS = (
     "monthly.ObservationScore",
     "monthly.ObservationProblem",
     "monthly.ObservationPhoto",
+    "monthly.ModelSite",
 )
 
 

@@ -73,10 +73,12 @@ def fill(path: str, scene: Scene, ids: dict[str, str] | None = None) -> str:
             "orgs": scene.world.tree.village.pk,
             "rounds": scene.world.round.pk,
             "observations": scene.observation_id,
+            "model-sites": scene.site_id,
         }.get(resource),
         "problem_id": scene.problem_id,
         "stage": "self",
         "eid": scene.evidence_id,
+        "photo_id": scene.site_photo_id,
     }
 
     def one(match: re.Match) -> str:

@@ -61,9 +61,17 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "observation_photo_upload": (["photo", "caption"], "admin"),
     "observation_photo": ([], "admin"),
     "observation_problem_answer": (["note", "photo"], "admin"),
+    "site_new": (
+        ["org_code", "kind", "highlight", "description", "status", "contact", "internal_note"],
+        "admin",
+    ),
+    "site_detail": (["kind", "highlight", "description", "status", "contact", "internal_note"], "admin"),
+    "site_photo_add": (["file", "caption"], "admin"),
+    "site_photo_delete": ([], "admin"),
+    "site_visit_add": (["date", "note"], "admin"),
 }
 # A POST alone is the whole request (no field to refuse): these may act whatever the body.
-ACT_ON_ANY_BODY = {"evidence_remove", "logout"}
+ACT_ON_ANY_BODY = {"evidence_remove", "logout", "site_photo_delete"}
 # Values that are right for a field (the rest must change nothing).
 FORM_VALUES = [NUL, "\x00", "１", "١", "²", "1_0", "9" * 40, "-1", "1.5", "NaN", LONG, ""]
 VALID = {
@@ -95,6 +103,8 @@ def url_for(name: str, scene: Scene) -> str:
         "eid": scene.evidence_id,
         "oid": scene.objection_id,
         "assessment_id": scene.noticed.pk,
+        "site_id": scene.site_id,
+        "photo_id": scene.site_photo_id,
     }
     if name.startswith("observation_"):
         photo = scene.observation_id  # no photo in the scene: a photo id that names nothing

@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentActionEnum": "assessments.policy.ACTIONS",
         "TargetEnum": "assessments.models.Target",
         "ExportStatusEnum": "yuxi_campaign.core.models.ExportStatus",
+        "SiteStatusEnum": "monthly.models.SiteStatus",
     },
 }
 

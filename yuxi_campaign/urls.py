@@ -16,6 +16,7 @@ from assessments.api import (
 )
 from indicators.api import IndicatorSetViewSet
 from monthly.api.observations import ObservationViewSet
+from monthly.api.sites import ModelSiteViewSet
 from orgs.api import OrgViewSet
 from reports.api import LateViewSet, TitleViewSet
 from yuxi_campaign.core.auth import TokenView
@@ -36,6 +37,7 @@ router.register("exports", ExportJobViewSet, basename="export")
 router.register("titles", TitleViewSet, basename="title")
 router.register("late", LateViewSet, basename="late")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("model-sites", ModelSiteViewSet, basename="model-site")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -1,5 +1,6 @@
 """One module per family of records, re-exported here for Django."""
 
+from .log import MonthlyEvent
 from .observations import (
     Observation,
     ObservationEvent,
@@ -9,8 +10,12 @@ from .observations import (
     ObservationScore,
     RubricItem,
 )
+from .sites import KindArea, ModelSite, SiteKind, SitePhoto, SiteStatus, SiteVisit
 
 __all__ = [
+    "KindArea",
+    "ModelSite",
+    "MonthlyEvent",
     "Observation",
     "ObservationEvent",
     "ObservationMiss",
@@ -18,4 +23,8 @@ __all__ = [
     "ObservationProblem",
     "ObservationScore",
     "RubricItem",
+    "SiteKind",
+    "SitePhoto",
+    "SiteStatus",
+    "SiteVisit",
 ]

@@ -10,6 +10,14 @@ from .observations import (
     problem_answer,
     rubric_install_default,
 )
+from .sites import (
+    site_create,
+    site_kinds_install_defaults,
+    site_photo_add,
+    site_photo_delete,
+    site_update,
+    site_visit_add,
+)
 
 __all__ = [
     "DEFAULT_RUBRIC",
@@ -21,4 +29,10 @@ __all__ = [
     "observations_flag_missing",
     "problem_answer",
     "rubric_install_default",
+    "site_create",
+    "site_kinds_install_defaults",
+    "site_photo_add",
+    "site_photo_delete",
+    "site_update",
+    "site_visit_add",
 ]

@@ -25,6 +25,7 @@ LISTS = [
     "/api/v1/titles/",
     "/api/v1/late/",
     "/api/v1/observations/",
+    "/api/v1/model-sites/",
 ]
 
 
@@ -40,6 +41,22 @@ def rows(world, django_capture_on_commit_callbacks):
         services.objection_submit(
             assessment_id=in_notice.pk, content="公开栏半年没有更新", ip_address="10.0.0.1"
         )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from demo.sites import demo_photo
+    from monthly import services as monthly_services
+    from monthly.models import SiteKind
+
+    monthly_services.site_kinds_install_defaults()
+    site = monthly_services.site_create(
+        actor=world.admin,
+        org_id=world.tree.village.pk,
+        kind=SiteKind.objects.get(name="村"),
+        highlight="亮点",
+    )
+    photo = SimpleUploadedFile("p.jpg", demo_photo("村", "照片"), content_type="image/jpeg")
+    monthly_services.site_photo_add(actor=world.admin, site_id=site.pk, upload=photo)
+    world.model_site = site
     return named, in_notice
 
 
@@ -98,6 +115,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         "/api/v1/rounds/{id}/": world.round.pk,
         "/api/v1/exports/{id}/": job.pk,
         "/api/v1/exports/{id}/download/": job.pk,
+        "/api/v1/model-sites/{id}/": world.model_site.pk,
     }
     headers = {"Authorization": f"Token {Token.objects.create(user=world.leader).key}"}
     seen = set()
@@ -116,7 +134,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         if path in LISTS:
             assert response.json()["count"] >= 1, path
         seen.add(path)
-    assert set(LISTS) <= seen and len(seen) == 25
+    assert set(LISTS) <= seen and len(seen) == 27
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -15,6 +15,9 @@ from django.core.cache import cache
 from assessments import services
 from assessments.models import Round, State
 from demo.drive import Cast, drive_to
+from demo.sites import demo_photo
+from monthly import services as monthly_services
+from monthly.models import SiteKind
 from tests.browser.helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -75,7 +78,9 @@ def scenes(world):
     )
     done = ExportJob.objects.create(user=world.admin, source="results", format="csv")
     export_job_run(job_id=done.pk)
+    site = model_site(world)
     return SimpleNamespace(
+        site=site,
         export_running=running,
         export_done=done,
         observation=observation_scene(world),
@@ -128,6 +133,27 @@ def observation_scene(world):
     return o
 
 
+def model_site(world):
+    """A model site of the village, with a photo, designated by its county."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monthly_services.site_kinds_install_defaults()
+    site = monthly_services.site_create(
+        actor=world.county_leader,
+        org_id=world.tree.village.pk,
+        kind=SiteKind.objects.get(name="村"),
+        highlight="村办公司带富一方",
+        description="村党支部领办合作社，统一品种、统一技术、统一销售。",
+    )
+    photo = SimpleUploadedFile(
+        "a.jpg", demo_photo(world.tree.village.name, "合作社"), content_type="image/jpeg"
+    )
+    monthly_services.site_photo_add(
+        actor=world.county_leader, site_id=site.pk, upload=photo, caption="合作社"
+    )
+    return site
+
+
 def check_every_page(base: str, world, scenes, new_page, login, viewport, language: str) -> list[str]:
     def open_page():
         page = new_page(viewport)
@@ -141,6 +167,8 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         ("notices", "/notices/"),
         ("objection-form", f"/notices/{scenes.in_notice.pk}/objection/"),
         ("thanks", "/notices/thanks/"),
+        ("showcase", "/showcase/"),
+        ("showcase-detail", f"/showcase/{scenes.site.pk}/"),
     ]:
         public.goto(base + url)
         problems += violations(public, f"{language} {name}")
@@ -193,6 +221,9 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("dashboard-county", "/dashboard/"),
             ("observations-county", "/observations/"),
             ("observation-detail-county", f"/observations/{scenes.observation.pk}/"),
+            ("sites", "/sites/"),
+            ("site-new", "/sites/new/"),
+            ("site-detail", f"/sites/{scenes.site.pk}/"),
         ],
     }
     for user, urls in pages.items():
@@ -210,6 +241,18 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
     with page.expect_navigation():
         page.locator("button[name=do][value=save]").click()
     problems += violations(page, f"{language} self-sheet-with-error")
+
+    # A site form sent with a unit of another county shows the error by the field.
+    page = open_page()
+    login(page, world.county_leader)
+    page.goto(f"{base}/sites/new/")
+    page.fill("#s-org", world.tree.far_village.code)
+    page.select_option("#s-kind", label=None, index=2)
+    page.fill("#s-highlight", "亮点")
+    with page.expect_navigation():
+        page.locator("main form.site-form button[type=submit]").click()
+    assert page.locator("#e-org").count() == 1
+    problems += violations(page, f"{language} site-form-with-error")
     return problems
 
 

@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentActionEnum": "assessments.policy.ACTIONS",
         "TargetEnum": "assessments.models.Target",
+        "MeetingStatusEnum": "monthly.models.MeetingStatus",
     },
 }
 

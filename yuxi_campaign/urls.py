@@ -15,6 +15,7 @@ from assessments.api import (
     RoundViewSet,
 )
 from indicators.api import IndicatorSetViewSet
+from monthly.api import MeetingViewSet
 from orgs.api import OrgViewSet
 from yuxi_campaign.core.auth import TokenView
 
@@ -29,6 +30,7 @@ router.register("results", ResultViewSet, basename="result")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

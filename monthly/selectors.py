@@ -96,7 +96,7 @@ class Proposal:
             text = _("%(name)s has hosted %(count)s times in %(year)s, the fewest, and has never hosted.")
         else:
             year, month = key_month(first.last)
-            values["last"] = _("%(year)s-%(month)02d") % {"year": year, "month": month}
+            values["last"] = f"{year}-{month:02d}"
             text = _(
                 "%(name)s has hosted %(count)s times in %(year)s, the fewest, and hosted longest ago "
                 "(last in %(last)s)."
@@ -242,7 +242,7 @@ def meetings_for_user(user: User) -> QuerySet[Meeting]:
 def meeting_get_for_user(user: User, pk) -> Meeting:
     try:
         return meetings_for_user(user).select_related("organiser", "host", "proposed_host").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
+    except (Meeting.DoesNotExist, ValueError, TypeError, OverflowError):
         raise OutOfScope(MEETING_NOT_FOUND) from None
 
 
@@ -257,7 +257,7 @@ def rota_organisers_for_user(user: User) -> QuerySet[Organisation]:
 def rota_organiser_get_for_user(user: User, pk) -> Organisation:
     try:
         return rota_organisers_for_user(user).get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
+    except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):
         raise OutOfScope(ROTA_NOT_FOUND) from None
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from assessments import services
 from assessments.models import Assessment, Evidence, Notification, State
 from demo.drive import PDF, Cast, drive_to
+from monthly import services as monthly_services
 from orgs.models import User
 from tests.assessments.helpers import World
 
@@ -123,6 +124,8 @@ class Scene:
     objection_id: int
     evidence_id: int
     notification_id: int
+    meeting_id: int = 0  # the city's progress meeting (an empty record), with one file
+    meeting_attachment_id: int = 0
 
     @property
     def personas(self) -> dict[str, User | None]:
@@ -156,6 +159,14 @@ def build_scene(world: World) -> Scene:
     notification = Notification.objects.filter(user=world.leader).first() or Notification.objects.create(
         user=world.leader, assessment=noticed, kind="decided", message="待办"
     )
+    meeting = monthly_services.meeting_schedule(
+        organiser_id=world.tree.city.pk, year=2024, month=3, host_id=world.tree.county.pk, actor=world.admin
+    )
+    attachment = monthly_services.meeting_attachment_add(
+        meeting_id=meeting.pk,
+        upload=SimpleUploadedFile("agenda.pdf", PDF, content_type="application/pdf"),
+        actor=world.admin,
+    )
     return Scene(
         world=world,
         draft=Assessment.objects.get(pk=draft.pk),
@@ -163,10 +174,12 @@ def build_scene(world: World) -> Scene:
         objection_id=objection.pk,
         evidence_id=Evidence.objects.get(pk=evidence.pk).pk,
         notification_id=notification.pk,
+        meeting_id=meeting.pk,
+        meeting_attachment_id=attachment.pk,
     )
 
 
-_WATCHED = ("orgs", "indicators", "assessments", "authtoken")
+_WATCHED = ("orgs", "indicators", "assessments", "monthly", "authtoken")
 # Rows compared field by field (the rest by count): what a write of the API or pages changes.
 _ROWS = (
     "assessments.Assessment",
@@ -177,6 +190,7 @@ _ROWS = (
     "assessments.Round",
     "assessments.Title",
     "orgs.Organisation",
+    "monthly.Meeting",
 )
 
 

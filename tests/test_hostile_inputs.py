@@ -72,6 +72,7 @@ def fill(path: str, scene: Scene, ids: dict[str, str] | None = None) -> str:
             "notifications": scene.notification_id,
             "orgs": scene.world.tree.village.pk,
             "rounds": scene.world.round.pk,
+            "meetings": scene.meeting_id,
         }.get(resource),
         "stage": "self",
         "eid": scene.evidence_id,

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yuxi_campaign.core.api import whole_number
 from yuxi_campaign.core.errors import DomainError, OutOfScope
+from yuxi_campaign.core.filters import WholeNumberFormField
 
 from .. import policy, selectors, services
 from ..models import Meeting, MeetingStatus
@@ -62,11 +63,17 @@ def get_meeting_for_user(user, pk) -> Meeting:
         raise Http404(_("Not found, or outside your scope")) from None
 
 
+def _repeated(request) -> bool:
+    """A form field sent more than once: refused, rather than one of its values picked."""
+    return any(len(values) > 1 for values in request.POST.lists())
+
+
 def _next_month(today) -> tuple[int, int]:
     return (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
 
 
 @login_required
+@require_GET
 def meeting_year(request):
     # Queries: session/user, the organiser, then the rota's three (candidates, last meetings before
     # the year grouped by host, the year's meetings with their hosts) and the rotas to switch to.
@@ -107,9 +114,7 @@ class RecordForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    attendance_count = forms.IntegerField(
-        label=gettext_lazy("Number attending"), required=False, min_value=0, max_value=100000
-    )
+    attendance_count = WholeNumberFormField(label=gettext_lazy("Number attending"), required=False)
     attendees = forms.CharField(
         label=gettext_lazy("Who attended"),
         required=False,
@@ -126,6 +131,7 @@ class RecordForm(forms.Form):
 
 
 @login_required
+@require_GET
 def meeting_proposal(request):
     # Queries: session/user, the organiser, the rota's three.
     organiser = _organiser(request, request.GET.get("org"))
@@ -154,7 +160,15 @@ def meeting_proposal(request):
 def meeting_schedule(request):
     organiser = _organiser(request, request.POST.get("org"))
     year, month = request.POST.get("year"), request.POST.get("month")
-    back = reverse("meeting_proposal") + "?" + urlencode({"org": organiser.pk, "year": year, "month": month})
+    shown = {"year": _number(year, 2000, 2100), "month": _number(month, 1, 12)}
+    back = (
+        reverse("meeting_proposal")
+        + "?"
+        + urlencode({"org": organiser.pk, **{k: v for k, v in shown.items() if v is not None}})
+    )
+    if _repeated(request):
+        messages.error(request, _("A field was sent more than once."))
+        return redirect(back)
     try:
         meeting = services.meeting_schedule(
             organiser_id=organiser.pk,
@@ -172,6 +186,7 @@ def meeting_schedule(request):
 
 
 @login_required
+@require_GET
 def meeting_detail(request, pk):
     # Queries: session/user, the meeting (organiser and hosts joined), attachments, events (actor
     # joined), the content type (cached after the first request).
@@ -205,7 +220,10 @@ def meeting_edit(request, pk):
     form = RecordForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        status = 400  # unless saved (then redirected)
+        if _repeated(request):
+            form.add_error(None, _("A field was sent more than once."))
+        elif form.is_valid():
             values = dict(form.cleaned_data)
             held = values.pop("held")
             values["status"] = MeetingStatus.HELD if held else MeetingStatus.CONFIRMED
@@ -221,7 +239,6 @@ def meeting_edit(request, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("meeting_detail", pk=meeting.pk)
-        status = 400
     return render(request, "monthly/meeting_form.html", {"meeting": meeting, "form": form}, status=status)
 
 
@@ -229,6 +246,9 @@ def meeting_edit(request, pk):
 @require_POST
 def meeting_host(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
+    if _repeated(request) or not request.POST.get("host"):
+        messages.error(request, _("Choose the host."))
+        return redirect("meeting_detail", pk=meeting.pk)
     try:
         services.meeting_update(
             meeting_id=meeting.pk,
@@ -269,6 +289,7 @@ def attachment_delete(request, pk, aid):
 
 
 @login_required
+@require_GET
 def attachment_download(request, pk, aid):
     meeting = get_meeting_for_user(request.user, pk)
     try:

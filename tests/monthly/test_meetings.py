@@ -11,54 +11,20 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monthly import selectors, services
+from monthly import selectors
 from monthly.models import Meeting, MeetingAttachment, MonthlyEvent
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
-from tests.helpers import login, make_user, tree_rows
+from tests.helpers import login, tree_rows
+from tests.monthly.helpers import Rota, months, schedule
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, WrongState
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-class Rota:
-    """A city with ``counties`` counties of two townships each, and the officials of the tests."""
-
-    def __init__(self, counties: int = 9):
-        orgs_bulk_load(rows=tree_rows(counties=counties, townships=2, villages=0))
-        self.city = Organisation.objects.get(code="530400")
-        self.counties = list(Organisation.objects.filter(level="county").order_by("code"))
-        self.county, self.other_county = self.counties[0], self.counties[1]
-        self.admin = make_user(self.city, "admin")
-        self.city_leader = make_user(self.city, "leader")
-        self.county_leader = make_user(self.county, "leader")
-        self.county_operator = make_user(self.county, "operator")
-        self.other_leader = make_user(self.other_county, "leader")
-
-
 @pytest.fixture
 def rota(db) -> Rota:
     return Rota()
-
-
-def months(year: int, month: int, count: int):
-    for _ in range(count):
-        yield year, month
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def schedule(organiser, year, month, actor, host=None, reason="", **record) -> Meeting:
-    """Schedule a month: the rota's proposal unless ``host`` is given."""
-    host = host or selectors.meeting_proposal(organiser, year, month).host
-    return services.meeting_schedule(
-        organiser_id=organiser.pk,
-        year=year,
-        month=month,
-        host_id=host.pk,
-        reason=reason,
-        actor=actor,
-        **record,
-    )
 
 
 def nobody_twice_before_everyone_once(hosts: list, units: int) -> bool:
@@ -504,3 +470,31 @@ def test_the_schema_documents_the_meeting_endpoints_with_their_errors(db, api_fo
     assert {"200", "400", "403", "404"} <= set(
         schema["paths"]["/api/v1/meetings/{id}/"]["patch"]["responses"]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 11, 27), dt.date(2026, 3, 2)], ids=["one-year", "across-january"]
+)
+def test_the_demo_holds_eight_meetings_by_eight_counties_and_proposes_next_months_host(db, today):
+    from demo.meetings import seed_meetings
+    from demo.tree import division_rows
+    from orgs.services import official_save
+
+    orgs_bulk_load(rows=[r for r in division_rows() if r.level in ("city", "county")])
+    official_save(username="admin", org_code="530400", role="admin")
+    assert seed_meetings(today=today) == 8
+    city = Organisation.objects.get(code="530400")
+    held = list(Meeting.objects.filter(organiser=city).order_by("year", "month").select_related("host"))
+    assert len({m.host_id for m in held}) == 8 and {m.status for m in held} == {"held"}
+    assert all(m.date and m.topic and m.minutes and m.sites for m in held)
+    assert (held[-1].year, held[-1].month) == (today.year, today.month)
+    assert MonthlyEvent.objects.get(action="meeting_override").reason.startswith("新平县")
+    upcoming = selectors.next_meeting(city, today=today)
+    assert upcoming.status == "proposed" and upcoming.host.name == "澄江市"  # the one county left
+    before = counts()
+    assert seed_meetings(today=today) == 0  # a second run changes nothing
+    assert counts() == before

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
+from demo.meetings import seed_meetings
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Role
@@ -31,10 +32,12 @@ class Command(BaseCommand):
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
         assessments = seed_assessments()
+        meetings = seed_meetings()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"
-            f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套，新增评估 {assessments} 个"
+            f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套，新增评估 {assessments} 个，"
+            f"新增推进会 {meetings} 次"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, _code, role, label in DEMO_LOGINS:

@@ -65,7 +65,7 @@ def get_meeting_for_user(user, pk) -> Meeting:
 
 def _repeated(request) -> bool:
     """A form field sent more than once: refused, rather than one of its values picked."""
-    return any(len(values) > 1 for values in request.POST.lists())
+    return any(len(values) > 1 for _name, values in request.POST.lists())
 
 
 def _next_month(today) -> tuple[int, int]:

@@ -498,3 +498,10 @@ def test_the_demo_holds_eight_meetings_by_eight_counties_and_proposes_next_month
     before = counts()
     assert seed_meetings(today=today) == 0  # a second run changes nothing
     assert counts() == before
+
+
+def test_a_form_field_sent_twice_is_refused_rather_than_one_value_picked(rota, march):
+    client = login(rota.admin)
+    answer = client.post(f"/meetings/{march.pk}/edit/", {"topic": ["观摩推进", "另一个主题"]})
+    assert answer.status_code == 400 and "重复提交" in answer.content.decode()
+    assert Meeting.objects.get(pk=march.pk).topic == ""

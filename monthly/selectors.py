@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Max, Q, QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from assessments.storage import evidence_storage
 from orgs.models import Level, Organisation, User
 from orgs.selectors import scope_filter
 from yuxi_campaign.core.errors import OutOfScope
@@ -103,7 +107,11 @@ class Proposal:
             )
         text = text % values
         if len(self.standings) > 1 and self.standings[1].order[:2] == first.order[:2]:
-            text += " " + _("Units level on both count by the lower code.")
+            # Translators: two sentences of the proposal's reason, in a row.
+            text = _("%(reason)s %(tie)s") % {
+                "reason": text,
+                "tie": _("Units level on both count by the lower code."),
+            }
         return text
 
 
@@ -126,18 +134,12 @@ class RotaMonth:
         return ROTA_STATUS_LABELS[self.status]
 
 
-def _status_labels() -> dict:
-    from django.utils.translation import gettext_lazy
-
-    return {
-        MeetingStatus.HELD: gettext_lazy("Held"),
-        MeetingStatus.CONFIRMED: gettext_lazy("Confirmed"),
-        "proposed": gettext_lazy("Proposed"),
-        "none": gettext_lazy("No meeting"),
-    }
-
-
-ROTA_STATUS_LABELS = _status_labels()
+ROTA_STATUS_LABELS = {
+    MeetingStatus.HELD: gettext_lazy("Held"),
+    MeetingStatus.CONFIRMED: gettext_lazy("Confirmed"),
+    "proposed": gettext_lazy("Proposed"),
+    "none": gettext_lazy("No meeting"),
+}
 
 
 @dataclass
@@ -287,8 +289,6 @@ def rota_default_organiser(user: User) -> Organisation | None:
 
 
 def meeting_events(meeting: Meeting) -> QuerySet[MonthlyEvent]:
-    from django.contrib.contenttypes.models import ContentType
-
     return MonthlyEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(Meeting), target_id=meeting.pk
     ).select_related("actor")
@@ -301,10 +301,6 @@ def meeting_attachments(meeting: Meeting) -> QuerySet[MeetingAttachment]:
 def meeting_attachment_response(meeting: Meeting, attachment_id):
     """The stored file of one attachment of ``meeting`` (already scope-checked), streamed from the
     private storage as a download that browsers must not sniff; OutOfScope when missing."""
-    from django.http import FileResponse
-
-    from assessments.storage import evidence_storage
-
     a = MeetingAttachment.objects.filter(
         pk=attachment_id if str(attachment_id).isdigit() else -1, meeting=meeting
     ).first()

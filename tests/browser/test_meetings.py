@@ -54,3 +54,23 @@ def test_the_admin_chooses_another_host_with_a_reason_in_the_dialog(live_server,
     assert (event.actor, event.reason) == (rota.admin, "该县示范片区建成，集中观摩")
     assert "该县示范片区建成，集中观摩" in page.locator("main").inner_text()
     shot(page, "meeting-detail")
+
+
+def test_this_years_view_proposes_the_next_open_month_to_the_admin(live_server, rota, new_page, login, shot):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    schedule(rota.city, today.year, today.month, rota.admin, topic="本月推进会")  # this month is taken
+    page = new_page(PHONE)
+    login(page, rota.admin)
+    page.goto(f"{live_server.url}/meetings/")
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    link = page.locator("#upcoming-title ~ a.button")
+    assert f"year={year}&month={month}" in link.get_attribute("href")
+    # Counties 1 to 3 hosted in 2024 and the fourth this month: the fifth has never hosted.
+    assert rota.counties[4].name in page.locator("#upcoming-title + p").inner_text()
+    shot(page, "year-view-admin-phone", full_page=False)
+    link.click()
+    page.wait_for_url(f"**/meetings/proposal/**month={month}")
+    assert page.locator("form[action$='/meetings/schedule/'] input[name=host]").first.get_attribute("value")
+    shot(page, "proposal-phone")

@@ -11,11 +11,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monthly import selectors
+from monthly import selectors, services
 from monthly.models import Meeting, MeetingAttachment, MonthlyEvent
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
-from tests.helpers import login, tree_rows
+from tests.helpers import at_once, login, make_user, tree_rows
 from tests.monthly.helpers import Rota, months, schedule
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, WrongState
 
@@ -298,6 +298,39 @@ def test_a_second_meeting_in_a_month_is_refused_by_the_service_too(rota, march):
     with pytest.raises(WrongState) as refused:
         schedule(rota.city, 2024, 3, rota.admin, host=rota.counties[-1], reason="换一个")
     assert "一个月只开一次" in refused.value.detail
+
+
+# ---------------------------------------------------------------------------------------------
+# Simultaneous writes and the row lock
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_admins_scheduling_one_month_at_once_one_wins_and_the_others_are_told():
+    rota = Rota()
+    admins = [rota.admin] + [make_user(rota.city, "admin", f"admin-{i}") for i in range(9)]
+
+    def press(admin, host):
+        return lambda: schedule(rota.city, 2024, 5, admin, host=host, reason="各自提议")
+
+    raised = at_once([press(a, rota.counties[i % 9]) for i, a in enumerate(admins)])
+    outcomes = [
+        "ok" if exc is None else "409" if isinstance(exc, WrongState) else repr(exc) for exc in raised
+    ]
+    assert sorted(outcomes) == ["409"] * 9 + ["ok"]
+    assert Meeting.objects.filter(year=2024, month=5).count() == 1
+    assert MonthlyEvent.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_scheduling_locks_the_organiser_and_a_change_locks_the_meeting(rota):
+    with CaptureQueriesContext(connection) as ctx:
+        meeting = schedule(rota.city, 2024, 6, rota.admin)
+    locked = [q["sql"] for q in ctx.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locked) == 1 and '"orgs_organisation"' in locked[0]
+    with CaptureQueriesContext(connection) as ctx:
+        services.meeting_update(meeting_id=meeting.pk, actor=rota.admin, topic="推进")
+    locked = [q["sql"] for q in ctx.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locked) == 1 and 'FROM "monthly_meeting"' in locked[0]
 
 
 # ---------------------------------------------------------------------------------------------

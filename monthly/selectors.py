@@ -110,7 +110,7 @@ class Proposal:
             # Translators: two sentences of the proposal's reason, in a row.
             text = _("%(reason)s %(tie)s") % {
                 "reason": text,
-                "tie": _("Units level on both count by the lower code."),
+                "tie": _("Where units are level on both, the lower code goes first."),
             }
         return text
 

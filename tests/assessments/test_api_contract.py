@@ -22,6 +22,7 @@ LISTS = [
     "/api/v1/results/",
     "/api/v1/rankings/",
     "/api/v1/notifications/",
+    "/api/v1/meetings/",
 ]
 
 
@@ -41,7 +42,12 @@ def rows(world, django_capture_on_commit_callbacks):
 
 
 def test_every_read_answers_as_documented_with_real_rows(world, rows, keep_test_connection):
+    from monthly.services import meeting_schedule
+
     _named, a = rows
+    meeting = meeting_schedule(  # the city's progress meeting, which the township reads
+        organiser_id=world.tree.city.pk, year=2024, month=3, host_id=world.tree.county.pk, actor=world.admin
+    )
     ids = {
         "id": a.pk,
         "stage": "review",
@@ -51,6 +57,7 @@ def test_every_read_answers_as_documented_with_real_rows(world, rows, keep_test_
         "/api/v1/orgs/{id}/": world.tree.village.pk,
         "/api/v1/indicator-sets/{id}/": a.indicator_set_id,
         "/api/v1/rounds/{id}/": world.round.pk,
+        "/api/v1/meetings/{id}/": meeting.pk,
     }
     headers = {"Authorization": f"Token {Token.objects.create(user=world.leader).key}"}
     seen = set()
@@ -59,14 +66,17 @@ def test_every_read_answers_as_documented_with_real_rows(world, rows, keep_test_
         path = operation.path
         names = {p.name for p in operation.path_parameters}
         params = {n: detail_ids.get(path, ids[n]) for n in names}
-        query = {"year": 2024} if path == "/api/v1/progress/" else {}
+        query = {
+            "/api/v1/progress/": {"year": 2024},
+            "/api/v1/meetings/proposal/": {"year": 2024, "month": 4},
+        }.get(path, {})
         case = operation.Case(path_parameters=params, query=query)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         assert response.status_code == 200, (path, response.text[:300])
         if path in LISTS:
             assert response.json()["count"] >= 1, path
         seen.add(path)
-    assert set(LISTS) <= seen and len(seen) == 18
+    assert set(LISTS) <= seen and len(seen) == 21
 
 
 @pytest.mark.parametrize("path", LISTS)

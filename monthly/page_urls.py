@@ -2,5 +2,6 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("monthly.observation_urls")),
+    path("", include("monthly.meeting_urls")),
     path("", include("monthly.site_urls")),
 ]

@@ -14,6 +14,7 @@ from django.db import connection
 from assessments import services
 from assessments.models import Assessment, Evidence, Notification, State
 from demo.drive import PDF, Cast, drive_to
+from monthly import services as monthly_services
 from orgs.models import User
 from tests.assessments.helpers import World
 
@@ -127,6 +128,8 @@ class Scene:
     problem_id: int
     site_id: int = 0  # a model site of the village, with one photo
     site_photo_id: int = 0
+    meeting_id: int = 0  # the city's progress meeting (an empty record), with one file
+    meeting_attachment_id: int = 0
 
     @property
     def personas(self) -> dict[str, User | None]:
@@ -162,6 +165,14 @@ def build_scene(world: World) -> Scene:
     )
     observation = observation_for_scene(world)
     site_id, site_photo_id = _model_site(world)
+    meeting = monthly_services.meeting_schedule(
+        organiser_id=world.tree.city.pk, year=2024, month=3, host_id=world.tree.county.pk, actor=world.admin
+    )
+    attachment = monthly_services.meeting_attachment_add(
+        meeting_id=meeting.pk,
+        upload=SimpleUploadedFile("agenda.pdf", PDF, content_type="application/pdf"),
+        actor=world.admin,
+    )
     return Scene(
         site_id=site_id,
         site_photo_id=site_photo_id,
@@ -173,6 +184,8 @@ def build_scene(world: World) -> Scene:
         notification_id=notification.pk,
         observation_id=observation.pk,
         problem_id=observation.problems.get().pk,
+        meeting_id=meeting.pk,
+        meeting_attachment_id=attachment.pk,
     )
 
 
@@ -195,9 +208,6 @@ def observation_for_scene(world: World):
         scores=[{"item": i.pk, "score": str(i.max_score)} for i in RubricItem.objects.filter(is_active=True)],
         problems=[{"description": "台账不全", "deadline": visit + dt.timedelta(days=30)}],
     )
-
-
-_WATCHED = ("orgs", "indicators", "assessments", "monthly", "authtoken")
 
 
 def _model_site(world: World) -> tuple[int, int]:
@@ -232,6 +242,7 @@ _ROWS = (
     "monthly.ObservationProblem",
     "monthly.ObservationPhoto",
     "monthly.ModelSite",
+    "monthly.Meeting",
 )
 
 

@@ -74,6 +74,7 @@ def fill(path: str, scene: Scene, ids: dict[str, str] | None = None) -> str:
             "rounds": scene.world.round.pk,
             "observations": scene.observation_id,
             "model-sites": scene.site_id,
+            "meetings": scene.meeting_id,
         }.get(resource),
         "problem_id": scene.problem_id,
         "stage": "self",

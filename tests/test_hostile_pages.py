@@ -69,15 +69,28 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "site_photo_add": (["file", "caption"], "admin"),
     "site_photo_delete": ([], "admin"),
     "site_visit_add": (["date", "note"], "admin"),
+    "meeting_schedule": (["org", "year", "month", "host", "reason"], "admin"),
+    "meeting_edit": (
+        ["date", "place", "topic", "sites", "attendance_count", "attendees", "minutes", "held"],
+        "admin",
+    ),
+    "meeting_host": (["host", "reason"], "admin"),
+    "meeting_attachment_upload": (["file"], "admin"),
+    "meeting_attachment_delete": ([], "admin"),
 }
 # A POST alone is the whole request (no field to refuse): these may act whatever the body.
-ACT_ON_ANY_BODY = {"evidence_remove", "logout", "site_photo_delete"}
+ACT_ON_ANY_BODY = {"evidence_remove", "logout", "site_photo_delete", "meeting_attachment_delete"}
 # Values that are right for a field (the rest must change nothing).
 FORM_VALUES = [NUL, "\x00", "１", "١", "²", "1_0", "9" * 40, "-1", "1.5", "NaN", LONG, ""]
 VALID = {
     ("assessment_sheet", "score-{indicator}"): {"1.5"},
     # Any text without NUL is a citizen's complaint (until the throttle stops the sixth).
     ("objection_form", "content"): set(FORM_VALUES) - {NUL, "\x00", ""},
+    # Any text within its length is a meeting's record (the scene's record starts empty).
+    **{
+        ("meeting_edit", field): set(FORM_VALUES) - {NUL, "\x00", LONG}
+        for field in ("place", "topic", "sites", "attendees", "minutes")
+    },
 }
 SKIPPED_PREFIXES = ("api/", "admin/")  # the API has its own suite; Django's admin is Django's
 
@@ -98,7 +111,8 @@ def page_routes(patterns=None, prefix: str = "") -> list[tuple[str, list[str]]]:
 
 def url_for(name: str, scene: Scene) -> str:
     kwargs = {
-        "pk": scene.draft.pk,
+        "pk": scene.meeting_id if name.startswith("meeting_") else scene.draft.pk,
+        "aid": scene.meeting_attachment_id,
         "stage": "self",
         "eid": scene.evidence_id,
         "oid": scene.objection_id,

@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "TargetEnum": "assessments.models.Target",
         "ExportStatusEnum": "yuxi_campaign.core.models.ExportStatus",
         "SiteStatusEnum": "monthly.models.SiteStatus",
+        "MeetingStatusEnum": "monthly.models.MeetingStatus",
     },
 }
 

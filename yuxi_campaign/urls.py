@@ -15,6 +15,7 @@ from assessments.api import (
     RoundViewSet,
 )
 from indicators.api import IndicatorSetViewSet
+from monthly.api import MeetingViewSet
 from monthly.api.observations import ObservationViewSet
 from monthly.api.sites import ModelSiteViewSet
 from orgs.api import OrgViewSet
@@ -38,6 +39,7 @@ router.register("titles", TitleViewSet, basename="title")
 router.register("late", LateViewSet, basename="late")
 router.register("observations", ObservationViewSet, basename="observation")
 router.register("model-sites", ModelSiteViewSet, basename="model-site")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

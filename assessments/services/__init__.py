@@ -5,11 +5,14 @@ from .campaign import campaign_install_default, round_update
 from .declaration import assessment_declare
 from .evidence import (
     SIGNATURES,
+    content_checked,
     evidence_add,
     evidence_cleanup,
     evidence_delete,
     lacking_evidence,
     missing_evidence,
+    upload_checked,
+    upload_digest,
 )
 from .jobs import notices_close_due, rectifications_flag_overdue
 from .objections import objection_decide, objection_submit
@@ -24,6 +27,7 @@ __all__ = [
     "assessment_declare",
     "assessment_transition",
     "campaign_install_default",
+    "content_checked",
     "evidence_add",
     "evidence_cleanup",
     "evidence_delete",
@@ -36,4 +40,6 @@ __all__ = [
     "rectifications_flag_overdue",
     "round_update",
     "scores_save",
+    "upload_checked",
+    "upload_digest",
 ]

@@ -61,6 +61,46 @@ def _sniff(upload, extension: str) -> str | None:
     return None
 
 
+def upload_checked(upload) -> tuple[str, str]:
+    """The file name (without folders) and extension of an uploaded file whose type and size are
+    acceptable (pdf, jpg, png, docx, xlsx; not empty; at most EVIDENCE_MAX_BYTES); InvalidInput
+    naming the field ``file`` otherwise. Its content is checked by ``content_checked``. Every
+    upload of the project (evidence, meeting attachments) goes through the two."""
+    if upload is None:
+        raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
+    name = Path(upload.name or "").name[:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in SIGNATURES:
+        raise InvalidInput(
+            f"不支持的文件类型“{extension or name}”：只接受 pdf、jpg、png、docx、xlsx",
+            fields={"file": ["只接受 pdf、jpg、png、docx、xlsx"]},
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise InvalidInput(
+            f"文件过大（{upload.size / 1024 / 1024:.1f} MB）：不能超过 {limit // 1024 // 1024} MB",
+            fields={"file": [f"不能超过 {limit // 1024 // 1024} MB"]},
+        )
+    if upload.size == 0:
+        raise InvalidInput("文件是空的", fields={"file": ["文件是空的"]})
+    return name, extension
+
+
+def content_checked(upload, extension: str) -> None:
+    """InvalidInput when the file's content is not what its extension says."""
+    if problem := _sniff(upload, extension):
+        raise InvalidInput(problem, fields={"file": [problem]})
+
+
+def upload_digest(upload) -> str:
+    """The SHA-256 of the file, in hex; the file is read from the start again afterwards."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def evidence_add(*, assessment_id: int, indicator_id, upload, actor: User) -> Evidence:
     """Store an uploaded file for one indicator of the self sheet. The file is written under a
     generated name; if the transaction fails it is removed again."""
@@ -87,30 +127,10 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[str]
         only = APPLIES_ONLY.get(indicator.applies_to, "")
         message = f"指标“{indicator.code} {indicator.title}”{only}，不适用于本单位，不能上传佐证材料"
         raise InvalidInput(message, fields={"indicator": [message]})
-    if upload is None:
-        raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
-    name = Path(upload.name or "").name[:255]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in SIGNATURES:
-        raise InvalidInput(
-            f"不支持的文件类型“{extension or name}”：只接受 pdf、jpg、png、docx、xlsx",
-            fields={"file": ["只接受 pdf、jpg、png、docx、xlsx"]},
-        )
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise InvalidInput(
-            f"文件过大（{upload.size / 1024 / 1024:.1f} MB）：不能超过 {limit // 1024 // 1024} MB",
-            fields={"file": [f"不能超过 {limit // 1024 // 1024} MB"]},
-        )
-    if upload.size == 0:
-        raise InvalidInput("文件是空的", fields={"file": ["文件是空的"]})
+    name, extension = upload_checked(upload)
     _check_quota(assessment, upload.size)
-    if problem := _sniff(upload, extension):
-        raise InvalidInput(problem, fields={"file": [problem]})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    content_checked(upload, extension)
+    digest = upload_digest(upload)
     stored_name = f"{uuid.uuid4().hex}.{extension}"
     written.append(stored_name)  # before the write: a write that fails half-way is removed too
     saved = evidence_storage().save(stored_name, upload)
@@ -124,7 +144,7 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[str]
         original_name=name,
         content_type=SIGNATURES[extension][0],
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=digest,
         uploaded_by=actor,
     )
     record(

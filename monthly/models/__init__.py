@@ -1,6 +1,7 @@
 """One module per family of records, re-exported here for Django."""
 
 from .log import MonthlyEvent
+from .meetings import Meeting, MeetingAttachment, MeetingStatus
 from .observations import (
     Observation,
     ObservationEvent,
@@ -14,6 +15,9 @@ from .sites import KindArea, ModelSite, SiteKind, SitePhoto, SiteStatus, SiteVis
 
 __all__ = [
     "KindArea",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingStatus",
     "ModelSite",
     "MonthlyEvent",
     "Observation",

@@ -1,5 +1,12 @@
 """Every write of the monthly rhythm, one module per family; callers import from here."""
 
+from .meetings import (
+    meeting_attachment_add,
+    meeting_attachment_delete,
+    meeting_schedule,
+    meeting_update,
+    record_event,
+)
 from .observation_photos import PHOTO_MAX_BYTES, image_store
 from .observations import (
     DEFAULT_RUBRIC,
@@ -23,11 +30,16 @@ __all__ = [
     "DEFAULT_RUBRIC",
     "PHOTO_MAX_BYTES",
     "image_store",
+    "meeting_attachment_add",
+    "meeting_attachment_delete",
+    "meeting_schedule",
+    "meeting_update",
     "observation_create",
     "observation_photo_add",
     "observation_update",
     "observations_flag_missing",
     "problem_answer",
+    "record_event",
     "rubric_install_default",
     "site_create",
     "site_kinds_install_defaults",

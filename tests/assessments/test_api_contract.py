@@ -26,6 +26,7 @@ LISTS = [
     "/api/v1/late/",
     "/api/v1/observations/",
     "/api/v1/model-sites/",
+    "/api/v1/meetings/",
 ]
 
 
@@ -100,6 +101,11 @@ def test_every_read_answers_as_documented_with_real_rows(
     _named, a = rows
     with django_capture_on_commit_callbacks(execute=True):  # a finished export of the leader's
         job = export_job_start(user=world.leader, source="results", params={}, fmt="xlsx")
+    from monthly.services import meeting_schedule
+
+    meeting = meeting_schedule(  # the city's progress meeting, which the township reads
+        organiser_id=world.tree.city.pk, year=2024, month=3, host_id=world.tree.county.pk, actor=world.admin
+    )
     ids = {
         "id": a.pk,
         "stage": "review",
@@ -116,6 +122,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         "/api/v1/exports/{id}/": job.pk,
         "/api/v1/exports/{id}/download/": job.pk,
         "/api/v1/model-sites/{id}/": world.model_site.pk,
+        "/api/v1/meetings/{id}/": meeting.pk,
     }
     headers = {"Authorization": f"Token {Token.objects.create(user=world.leader).key}"}
     seen = set()
@@ -127,14 +134,17 @@ def test_every_read_answers_as_documented_with_real_rows(
         if not isinstance(override, dict):  # one id for the path's one parameter
             override = {} if override is None else dict.fromkeys(names, override)
         params = {n: override.get(n, ids[n]) for n in names}
-        query = {"year": 2024} if path == "/api/v1/progress/" else {}
+        query = {
+            "/api/v1/progress/": {"year": 2024},
+            "/api/v1/meetings/proposal/": {"year": 2024, "month": 4},
+        }.get(path, {})
         case = operation.Case(path_parameters=params, query=query)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         assert response.status_code == 200, (path, response.text[:300])
         if path in LISTS:
             assert response.json()["count"] >= 1, path
         seen.add(path)
-    assert set(LISTS) <= seen and len(seen) == 27
+    assert set(LISTS) <= seen and len(seen) == 30
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -17,7 +17,7 @@ from assessments.models import Round, State
 from demo.drive import Cast, drive_to
 from demo.sites import demo_photo
 from monthly import services as monthly_services
-from monthly.models import SiteKind
+from monthly.models import Meeting, SiteKind
 from tests.browser.helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -154,6 +154,23 @@ def model_site(world):
     return site
 
 
+def rota_meeting(world) -> Meeting:
+    """A progress meeting (工作推进会) of the city, hosted by the county, for the rota's pages."""
+    existing = Meeting.objects.filter(organiser=world.tree.city).first()
+    if existing is not None:
+        return existing
+    return monthly_services.meeting_schedule(
+        organiser_id=world.tree.city.pk,
+        year=2024,
+        month=3,
+        host_id=world.tree.county.pk,
+        actor=world.admin,
+        date="2024-03-12",
+        topic="四级联创现场推进",
+        minutes="会议通报了各县创建进度。",
+    )
+
+
 def check_every_page(base: str, world, scenes, new_page, login, viewport, language: str) -> list[str]:
     def open_page():
         page = new_page(viewport)
@@ -173,6 +190,7 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         public.goto(base + url)
         problems += violations(public, f"{language} {name}")
 
+    meeting = rota_meeting(world)
     pages = {
         world.operator: [
             ("todo-operator", "/"),
@@ -185,7 +203,10 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("review-sheet", f"/assessments/{scenes.submitted.pk}/sheet/review/"),
             ("units", "/units/"),
         ],
-        world.county_reviewer: [("recheck-sheet", f"/assessments/{scenes.accepted.pk}/sheet/recheck/")],
+        world.county_reviewer: [
+            ("recheck-sheet", f"/assessments/{scenes.accepted.pk}/sheet/recheck/"),
+            ("meetings-year-county", "/meetings/?year=2024"),
+        ],
         world.leader: [
             ("todo-leader", "/"),
             ("dashboard-township", "/dashboard/"),
@@ -216,6 +237,11 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("observation-form", f"/observations/new/?unit={world.tree.other_county.pk}"),
             ("observation-edit", f"/observations/{scenes.observation.pk}/edit/"),
             ("observation-detail", f"/observations/{scenes.observation.pk}/"),
+            ("meetings-year", "/meetings/?year=2024"),
+            ("meetings-year-now", "/meetings/"),
+            ("meeting-proposal", "/meetings/proposal/?year=2024&month=4"),
+            ("meeting-detail", f"/meetings/{meeting.pk}/"),
+            ("meeting-form", f"/meetings/{meeting.pk}/edit/"),
         ],
         world.county_leader: [
             ("dashboard-county", "/dashboard/"),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
 from demo.history import history_load
+from demo.meetings import seed_meetings
 from demo.observations import seed_observations
 from demo.registers import seed_registers
 from demo.sites import seed_sites
@@ -41,13 +42,15 @@ class Command(BaseCommand):
         observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
         sites = seed_sites(User.objects.get(username="admin"))
+        meetings = seed_meetings()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"演示数据就绪（{seconds:.1f} 秒）：新增单位 {tree.created} 个，"
             f"未变 {tree.unchanged} 个；新增指标体系 {sets} 套，新增评估 {assessments} 个，"
             f"新增 2022–2024 年度称号 {titles} 个，"
             f"新增现场观摩 {observations} 次，"
-            f"新增示范点 {sites} 个"
+            f"新增示范点 {sites} 个，"
+            f"新增推进会 {meetings} 次"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, _code, role, label in DEMO_LOGINS:

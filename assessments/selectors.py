@@ -3,16 +3,17 @@ by every list, detail, page and export; nothing walks the tree row by row."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import Rank
 from django.http import FileResponse
 
 from orgs import rules
 from orgs.models import Organisation, UnitRollup, User
-from orgs.selectors import scope_filter
+from orgs.selectors import UNIT_FIELDS, roots, scope_filter
 from yuxi_campaign.core.errors import OutOfScope
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Objection,
     ObjectionStatus,
     PaceTarget,
+    Round,
     State,
     Target,
     Title,
@@ -149,21 +151,22 @@ def results_for_user(user: User) -> QuerySet:
 # Progress against the campaign's pace
 
 
-def round_half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def cumulative_targets(year: int) -> dict[str, int]:
     """Cumulative percent per title up to ``year`` (达标 30/70/100, 示范 10/20/30)."""
     totals = {Target.STANDARD: 0, Target.DEMONSTRATION: 0}
     for target, percent in PaceTarget.objects.filter(year__lte=year).values_list("target", "percent"):
         totals[target] += percent
+    return _capped(totals)
+
+
+def _capped(totals: dict[str, int]) -> dict[str, int]:
     return {k: min(v, 100) for k, v in totals.items()}
 
 
 def _targets(fanouts: dict[int, int], percent: int) -> int:
-    """Targets per parent over its direct children, rounded half up, summed (they roll up)."""
-    return sum(parents * round_half_up(Decimal(k * percent) / 100) for k, parents in fanouts.items())
+    """Targets per parent over its direct children, rounded half up, summed (they roll up): for
+    whole numbers, k × percent / 100 rounded half up is (2 × k × percent + 100) // 200."""
+    return sum(parents * ((2 * k * percent + 100) // 200) for k, parents in fanouts.items())
 
 
 def _levels_below(level: str | None) -> list[str]:
@@ -174,34 +177,67 @@ def _levels_below(level: str | None) -> list[str]:
     return out
 
 
-def _progress(head: dict | None, children: list[dict], year: int) -> dict:
-    """Progress of ``head`` (a unit, or None for every root) and of each of ``children``, read
-    from the rollups: one query for the units, one for the titles, whatever the tree's size."""
-    percents = cumulative_targets(year)
+def _progress_sql(units: int, latest: bool) -> str:
+    """One statement for everything progress reads besides the units themselves: the round's
+    year (kind 0), the pace per title up to it (1), the unit rollups of the ``units`` ids (2) and
+    their titles held in that year, summed over the years up to it (3)."""
+    places = ", ".join(["%s"] * units) or "NULL"
+    which = "ORDER BY year DESC LIMIT 1" if latest else "WHERE year = %s"
+    return f"""
+        WITH r AS (SELECT year FROM {Round._meta.db_table} {which})
+        SELECT 0, r.year, '', 0, 0 FROM r
+        UNION ALL
+        SELECT 1, 0, p.target, SUM(p.percent), 0 FROM {PaceTarget._meta.db_table} p
+            JOIN r ON p.year <= r.year GROUP BY p.target
+        UNION ALL
+        SELECT 2, u.org_id, u.level, u.fanout, u.parents FROM {UnitRollup._meta.db_table} u
+            WHERE u.org_id IN ({places})
+        UNION ALL
+        SELECT 3, a.org_id, a.level, SUM(a.{TITLE_KINDS[0]}), SUM(a.{TITLE_KINDS[1]})
+            FROM {AssessmentRollup._meta.db_table} a JOIN r ON a.year <= r.year
+            WHERE a.org_id IN ({places}) GROUP BY a.org_id, a.level
+    """  # noqa: S608 - our tables and columns; the values are parameters
+
+
+def progress(head: dict | None, children: list[dict], year: int | None) -> dict | None:
+    """Progress of ``head`` (a unit, or None for every root) and of each of ``children`` in the
+    round of ``year`` (the latest when None), against the cumulative pace targets
+    (``cumulative_targets``), read from the rollups: one query whatever the tree's size. None when
+    there is no such round. The answer of ``/api/v1/progress/`` as it is written
+    (``ProgressSerializer`` documents it)."""
     ids = [c["id"] for c in children] + ([head["id"]] if head else [])
     fanouts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    for org_id, lvl, k, parents in UnitRollup.objects.filter(org_id__in=ids).values_list(
-        "org_id", "level", "fanout", "parents"
-    ):
-        fanouts[(org_id, lvl)][k] = parents
-    titled: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(TITLE_KINDS, 0))
-    for org_id, lvl, *held in (
-        AssessmentRollup.objects.filter(org_id__in=ids, year__lte=year)
-        .order_by()
-        .values_list("org_id", "level", *TITLE_KINDS)
-    ):
-        for kind, n in zip(TITLE_KINDS, held, strict=True):
-            titled[(org_id, lvl)][kind] += n
+    titled: dict[tuple[int, str], tuple[int, int]] = {}
+    totals = dict.fromkeys(TITLE_KINDS, 0)
+    found = None
+    with connection.cursor() as cursor:
+        params = ([] if year is None else [year]) + ids + ids
+        cursor.execute(_progress_sql(len(ids), latest=year is None), params)
+        for kind, number, name, a, b in cursor.fetchall():
+            if kind == 0:
+                found = number
+            elif kind == 1:
+                totals[name] = int(a)
+            elif kind == 2:
+                fanouts[(number, name)][a] = b
+            else:
+                titled[(number, name)] = (int(a), int(b))
+    if found is None:
+        return None
+    year = found
+    percents = _capped(totals)
+    standard_percent, demonstration_percent = percents[Target.STANDARD], percents[Target.DEMONSTRATION]
 
+    @functools.cache
     def numbers(org_id: int, lvl: str) -> dict:
         fan = fanouts.get((org_id, lvl), {})
-        held = titled.get((org_id, lvl), dict.fromkeys(TITLE_KINDS, 0))
+        standard, demonstration = titled.get((org_id, lvl), (0, 0))
         return {
             "units": sum(k * parents for k, parents in fan.items()),
-            "standard": held[Target.STANDARD],
-            "demonstration": held[Target.DEMONSTRATION],
-            "standard_target": _targets(fan, percents[Target.STANDARD]),
-            "demonstration_target": _targets(fan, percents[Target.DEMONSTRATION]),
+            "standard": standard,
+            "demonstration": demonstration,
+            "standard_target": _targets(fan, standard_percent),
+            "demonstration_target": _targets(fan, demonstration_percent),
         }
 
     def as_list(org_id: int | None, level: str | None) -> list[dict]:
@@ -227,35 +263,28 @@ def _progress(head: dict | None, children: list[dict], year: int) -> dict:
     return {
         "org": head,
         "year": year,
-        "standard_percent": percents[Target.STANDARD],
-        "demonstration_percent": percents[Target.DEMONSTRATION],
+        "standard_percent": standard_percent,
+        "demonstration_percent": demonstration_percent,
         "levels": as_list(head["id"] if head else None, head["level"] if head else rules.LEVELS[0]),
         "children": [{**c, "levels": as_list(c["id"], c["level"])} for c in children],
     }
 
 
-def progress_for(org: Organisation, year: int) -> dict:
+def progress_for(org: Organisation, year: int | None) -> dict | None:
     """For each level below ``org``: units, titled (cumulative), targets, for the org and for each
     direct child. Targets are counted per parent over its direct children of one level, rounded
     half up, and summed (they roll up). Read from the rollups kept at write time."""
     children = list(
-        Organisation.objects.filter(parent=org, is_active=True)
-        .order_by("code")
-        .values("id", "code", "name", "level")
+        Organisation.objects.filter(parent=org, is_active=True).order_by("code").values(*UNIT_FIELDS)
     )
     head = {"id": org.pk, "code": org.code, "name": org.name, "level": org.level}
-    return _progress(head, children, year)
+    return progress(head, children, year)
 
 
-def progress_for_roots(year: int) -> dict:
+def progress_for_roots(year: int | None) -> dict | None:
     """The whole province in one answer: ``org`` is None, ``levels`` sum every root's, and the
     children are the roots (the prefectures)."""
-    roots = list(
-        Organisation.objects.filter(parent=None, is_active=True)
-        .order_by("code")
-        .values("id", "code", "name", "level")
-    )
-    return _progress(None, roots, year)
+    return progress(None, roots(), year)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -38,6 +38,14 @@ def test_the_table_shows_each_ratio_against_its_target():
     assert table[6] == "| dashboard | not built yet | no-op | — | ≤ 3× | — |"
 
 
+def test_measured_and_baseline_are_timed_in_turn():
+    from devtools.bench.table import interleaved_medians
+
+    calls: list[str] = []
+    medians = interleaved_medians({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, runs=3)
+    assert calls == ["a", "b"] * 3 and set(medians) == {"a", "b"} and all(m >= 0 for m in medians.values())
+
+
 def test_load_timings_are_rolled_back_and_the_real_load_follows(db):
     rows = province_rows(**SLICE)["530400"]
     tree = tree_load_ratio(rows)

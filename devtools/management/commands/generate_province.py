@@ -129,7 +129,7 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         rows = bench_run(root_code=root, year=year, runs=options["runs"])
         self.stdout.write(bench_table(rows))
-        self.stdout.write("\nRatios, each against a baseline of the same run (median of 5):\n")
+        self.stdout.write("\nRatios, each against a baseline of the same run, timed in turn (medians):\n")
         measured = bench_ratios(root_code=root, year=year, log=self.stderr.write, parts=options["parts"])
         self.stdout.write(ratios_table([*load_ratios, *measured]))
         self.stdout.write(f"\n(bench took {time.perf_counter() - t0:.1f} s on {os.cpu_count()} cores)")

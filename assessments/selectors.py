@@ -13,7 +13,7 @@ from django.http import FileResponse
 
 from orgs import rules
 from orgs.models import Organisation, UnitRollup, User
-from orgs.selectors import UNIT_FIELDS, roots, scope_filter
+from orgs.selectors import in_subtree, scope_filter
 from yuxi_campaign.core.errors import OutOfScope
 
 from .models import (
@@ -177,51 +177,92 @@ def _levels_below(level: str | None) -> list[str]:
     return out
 
 
-def _progress_sql(units: int, latest: bool) -> str:
-    """One statement for everything progress reads besides the units themselves: the round's
-    year (kind 0), the pace per title up to it (1), the unit rollups of the ``units`` ids (2) and
-    their titles held in that year, summed over the years up to it (3)."""
-    places = ", ".join(["%s"] * units) or "NULL"
-    which = "ORDER BY year DESC LIMIT 1" if latest else "WHERE year = %s"
+_ORG = Organisation._meta.db_table
+# The units a progress answer reports on: a unit, its active children (and the caller's unit, for
+# the scope check), or every active root.
+_UNIT_AND_CHILDREN = "o.id = %(org)s OR (o.parent_id = %(org)s AND o.is_active)"
+_ROOTS = "o.parent_id IS NULL AND o.is_active"
+_PLACE = ("parent_id", "is_active", "tree_id", "lft", "rght")  # n1…n5 of a unit's row
+
+
+def _progress_sql(*, roots: bool, latest: bool) -> str:
+    """Everything a progress answer reads, in one statement of rows (kind, id, text, code, name,
+    n1…n5): the round's year (kind 0: id); the pace per title up to it (1: text the title, n1
+    the percent); the units (2: id, level, code, name, n1…n5 their parent, active flag, tree_id,
+    lft, rght); their unit rollups (3: id, level, n1 fanout, n2 parents) and their titles held in
+    that year, summed over the years up to it (4: id, level, n1 达标, n2 示范)."""
+    which = "ORDER BY year DESC LIMIT 1" if latest else "WHERE year = %(year)s"
+    units = _ROOTS if roots else f"{_UNIT_AND_CHILDREN} OR o.id = %(me)s"
+    rolled = f"SELECT o.id FROM {_ORG} o WHERE {_ROOTS if roots else _UNIT_AND_CHILDREN}"  # noqa: S608 - ours
     return f"""
         WITH r AS (SELECT year FROM {Round._meta.db_table} {which})
-        SELECT 0, r.year, '', 0, 0 FROM r
+        SELECT 0, r.year, '', '', '', 0, 0, 0, 0, 0 FROM r
         UNION ALL
-        SELECT 1, 0, p.target, SUM(p.percent), 0 FROM {PaceTarget._meta.db_table} p
+        SELECT 1, 0, p.target, '', '', SUM(p.percent), 0, 0, 0, 0 FROM {PaceTarget._meta.db_table} p
             JOIN r ON p.year <= r.year GROUP BY p.target
         UNION ALL
-        SELECT 2, u.org_id, u.level, u.fanout, u.parents FROM {UnitRollup._meta.db_table} u
-            WHERE u.org_id IN ({places})
+        SELECT 2, o.id, o.level, o.code, o.name, o.parent_id, CASE WHEN o.is_active THEN 1 ELSE 0 END,
+            o.tree_id, o.lft, o.rght FROM {_ORG} o WHERE {units}
         UNION ALL
-        SELECT 3, a.org_id, a.level, SUM(a.{TITLE_KINDS[0]}), SUM(a.{TITLE_KINDS[1]})
+        SELECT 3, u.org_id, u.level, '', '', u.fanout, u.parents, 0, 0, 0 FROM {UnitRollup._meta.db_table} u
+            WHERE u.org_id IN ({rolled})
+        UNION ALL
+        SELECT 4, a.org_id, a.level, '', '', SUM(a.{TITLE_KINDS[0]}), SUM(a.{TITLE_KINDS[1]}), 0, 0, 0
             FROM {AssessmentRollup._meta.db_table} a JOIN r ON a.year <= r.year
-            WHERE a.org_id IN ({places}) GROUP BY a.org_id, a.level
+            WHERE a.org_id IN ({rolled}) GROUP BY a.org_id, a.level
     """  # noqa: S608 - our tables and columns; the values are parameters
 
 
-def progress(head: dict | None, children: list[dict], year: int | None) -> dict | None:
-    """Progress of ``head`` (a unit, or None for every root) and of each of ``children`` in the
-    round of ``year`` (the latest when None), against the cumulative pace targets
-    (``cumulative_targets``), read from the rollups: one query whatever the tree's size. None when
-    there is no such round. The answer of ``/api/v1/progress/`` as it is written
+def progress_for_user(user: User, org_id: int | None, year: int | None) -> dict | None:
+    """Progress of the unit ``org_id`` in the user's scope (None: every root, for a user who sees
+    everything) and of each of its active children, in the round of ``year`` (the latest when
+    None), against the cumulative pace targets (``cumulative_targets``), read from the rollups:
+    one query whatever the tree's size. OutOfScope when the unit is not in the user's scope; None
+    when there is no such round. The answer of ``/api/v1/progress/`` as it is written
     (``ProgressSerializer`` documents it)."""
-    ids = [c["id"] for c in children] + ([head["id"]] if head else [])
+    everything = user.org_id is None and scope_filter(user) == {}
+    if org_id is None and not everything:
+        raise OutOfScope("未找到该单位，或不在您的权限范围内")
+    return _progress(org_id, year, me=None if everything else user.org_id)
+
+
+def _progress(org_id: int | None, year: int | None, *, me: int | None) -> dict | None:
+    """``progress_for_user`` for the unit ``org_id`` (None: every root), its scope checked against
+    the unit ``me`` unless None."""
     fanouts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     titled: dict[tuple[int, str], tuple[int, int]] = {}
     totals = dict.fromkeys(TITLE_KINDS, 0)
+    units: dict[int, tuple[dict, dict]] = {}
     found = None
+    params = {"org": org_id, "me": me if me is not None else org_id, "year": year}
     with connection.cursor() as cursor:
-        params = ([] if year is None else [year]) + ids + ids
-        cursor.execute(_progress_sql(len(ids), latest=year is None), params)
-        for kind, number, name, a, b in cursor.fetchall():
+        cursor.execute(_progress_sql(roots=org_id is None, latest=year is None), params)
+        for kind, number, text, code, name, *n in cursor.fetchall():
             if kind == 0:
                 found = number
             elif kind == 1:
-                totals[name] = int(a)
+                totals[text] = int(n[0])
             elif kind == 2:
-                fanouts[(number, name)][a] = b
+                unit = {"id": number, "code": code, "name": name, "level": text}
+                units[number] = (
+                    unit,
+                    dict(zip(("parent_id", "is_active", "tree_id", "lft", "rght"), n, strict=True)),
+                )
+            elif kind == 3:
+                fanouts[(number, text)][n[0]] = n[1]
             else:
-                titled[(number, name)] = (int(a), int(b))
+                titled[(number, text)] = (int(n[0]), int(n[1]))
+    if org_id is None:
+        head = None
+        children = [unit for unit, _place in units.values()]
+    else:
+        if org_id not in units or (me is not None and not in_subtree(units[org_id][1], units[me][1])):
+            raise OutOfScope("未找到该单位，或不在您的权限范围内")
+        head = units[org_id][0]
+        children = [
+            unit for unit, place in units.values() if place["parent_id"] == org_id and place["is_active"]
+        ]
+    children.sort(key=lambda unit: unit["code"])
     if found is None:
         return None
     year = found
@@ -273,18 +314,15 @@ def progress(head: dict | None, children: list[dict], year: int | None) -> dict 
 def progress_for(org: Organisation, year: int | None) -> dict | None:
     """For each level below ``org``: units, titled (cumulative), targets, for the org and for each
     direct child. Targets are counted per parent over its direct children of one level, rounded
-    half up, and summed (they roll up). Read from the rollups kept at write time."""
-    children = list(
-        Organisation.objects.filter(parent=org, is_active=True).order_by("code").values(*UNIT_FIELDS)
-    )
-    head = {"id": org.pk, "code": org.code, "name": org.name, "level": org.level}
-    return progress(head, children, year)
+    half up, and summed (they roll up). Read from the rollups kept at write time (no scope check:
+    the caller has one)."""
+    return _progress(org.pk, year, me=None)
 
 
 def progress_for_roots(year: int | None) -> dict | None:
     """The whole province in one answer: ``org`` is None, ``levels`` sum every root's, and the
     children are the roots (the prefectures)."""
-    return progress(None, roots(), year)
+    return _progress(None, year, me=None)
 
 
 def _rate(part: int, whole: int) -> float | None:

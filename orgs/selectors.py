@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from yuxi_campaign.core.errors import OutOfScope
 
@@ -55,41 +55,6 @@ def in_subtree(node: dict, top: dict) -> bool:
     """``node`` is ``top`` or below it (both dicts of tree_id/lft/rght): the rule of
     ``subtree_filter`` for two units already read."""
     return node["tree_id"] == top["tree_id"] and top["lft"] <= node["lft"] <= top["rght"]
-
-
-UNIT_FIELDS = ("id", "code", "name", "level")
-PLACE_FIELDS = ("parent_id", "is_active", "tree_id", "lft", "rght")
-
-
-def org_and_children_for_user(user: User, pk: int) -> tuple[dict, list[dict]]:
-    """The unit ``pk`` in the user's scope and its active children by code, as ``UNIT_FIELDS``
-    dicts, in one query that reads the user's unit too. OutOfScope when the unit is not in scope
-    (its children may be: the user's own unit)."""
-    everything = user.org_id is None and scope_filter(user) == {}
-    if user.org_id is None and not everything:
-        raise OutOfScope("未找到该单位，或不在您的权限范围内")
-    wanted = Q(pk=pk) | Q(parent_id=pk, is_active=True)
-    if not everything:
-        wanted |= Q(pk=user.org_id)
-    rows = Organisation.objects.filter(wanted).order_by("code").values(*UNIT_FIELDS, *PLACE_FIELDS)
-    head, mine, children = None, None, []
-    for row in rows:
-        place = {name: row.pop(name) for name in PLACE_FIELDS}
-        if row["id"] == pk:
-            head = (row, place)
-        if row["id"] == user.org_id:
-            mine = place
-        if place["parent_id"] == pk and place["is_active"]:
-            children.append(row)
-    if head is None or not (everything or in_subtree(head[1], mine)):
-        raise OutOfScope("未找到该单位，或不在您的权限范围内")
-    return head[0], children
-
-
-def roots() -> list[dict]:
-    """The active roots (the prefectures) by code, as ``UNIT_FIELDS`` dicts."""
-    rows = Organisation.objects.filter(parent=None, is_active=True).order_by("code")
-    return list(rows.values(*UNIT_FIELDS))
 
 
 def org_path(org: Organisation) -> list[dict]:

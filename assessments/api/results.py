@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from orgs.selectors import org_and_children_for_user, roots, scope_filter
+from orgs.selectors import scope_filter
 from yuxi_campaign.core.errors import InvalidInput
 from yuxi_campaign.core.schema import errors
 
@@ -44,20 +44,18 @@ class ProgressViewSet(viewsets.GenericViewSet):
         parameters=[ProgressQuerySerializer], responses={200: ProgressSerializer, **errors(400, 404)}
     )
     def list(self, request):
-        # Queries: the unit asked for, its children and the caller's unit (scope) in one (every
-        # root: the roots); then the round, its pace and the rollups of those units in one.
-        # The answer is written as ``selectors.progress`` builds it: ``ProgressSerializer``
-        # documents it, and a test holds the two equal.
+        # One query: the round, its pace, the units (the one asked for, its children and the
+        # caller's unit for the scope check; or every root) and their rollups. The answer is
+        # written as the selector builds it: ``ProgressSerializer`` documents it, and a test holds
+        # the two equal.
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = request.user
         org_id = query.validated_data.get("org") or user.org_id
-        every_root = org_id is None and scope_filter(user) == {}
-        if org_id is None and not every_root:
+        if org_id is None and scope_filter(user) != {}:
             raise InvalidInput("请指定 org", fields={"org": ["请指定单位 id"]})
-        head, children = (None, roots()) if every_root else org_and_children_for_user(user, org_id)
         year = query.validated_data.get("year")
-        progress = selectors.progress(head, children, year)
+        progress = selectors.progress_for_user(user, org_id, year)
         if progress is None:
             raise InvalidInput(f"没有 {year} 年度的评估轮次", fields={"year": ["没有该年度的轮次"]})
         return Response(progress)

@@ -338,10 +338,10 @@ def test_query_counts_are_the_same_for_10_and_1000_units(catalogue):
     assert populate(2, 5, 10, 9) > 1000
     large = {url: count_queries(client, url, params) for url, params in ENDPOINTS}
     assert large == small
-    # lists: count + one page; progress: the units (asked for, children, caller's), then the
-    # round, its pace and the rollups
+    # lists: count + one page; progress: one query (the round, its pace, the units asked for,
+    # their children and the caller's unit, their rollups)
     assert small["/api/v1/assessments/"] == 2 and small["/api/v1/results/"] == 2
-    assert small["/api/v1/progress/"] == 2
+    assert small["/api/v1/progress/"] == 1
 
 
 def test_progress_2024_the_final_year_targets_every_unit_for_the_standard_title(progress_world):
@@ -432,3 +432,22 @@ def test_rankings_are_separate_for_each_level_and_each_title(world):
     rows = api_client_for(world.admin).get("/api/v1/results/", {"year": 2024}).json()["results"]
     ranks = {r["org_code"]: r["rank"] for r in rows}
     assert ranks == {"530401001001": 2, "530401001002": 1, "530401001": 1, demonstration.org.code: 1}
+
+
+def test_progress_of_a_unit_of_another_tree_is_404_even_where_its_place_numbers_fall_inside(progress_world):
+    from dataclasses import replace
+
+    orgs_bulk_load(
+        rows=[
+            replace(r, code="5305" + r.code[4:], parent_code=r.parent_code and "5305" + r.parent_code[4:])
+            for r in tree_rows(counties=1, townships=1, villages=2, groups=1)
+        ]
+    )
+    mine = progress_world.org
+    other = Organisation.objects.exclude(tree_id=mine.tree_id).get(
+        lft__gt=mine.lft, lft__lt=mine.rght, level="township"
+    )
+    client = api_client_for(progress_world)
+    assert client.get("/api/v1/progress/", {"org": other.pk, "year": 2022}).status_code == 404
+    inside = Organisation.objects.get(tree_id=mine.tree_id, lft=other.lft)
+    assert client.get("/api/v1/progress/", {"org": inside.pk, "year": 2022}).status_code == 200

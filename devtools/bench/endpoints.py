@@ -29,6 +29,7 @@ class Endpoint:
     trivial: str  # the baseline view of the same rows
     trivial_target: float | None = None
     noop_target: float | None = None
+    same_rows: str | None = None  # the endpoint's own page as ``.values()`` rows
 
 
 def bench_users(*, root_code: str) -> None:
@@ -54,6 +55,7 @@ def endpoints(*, root_id: int, year: int) -> list[Endpoint]:
             f"/api/v1/assessments/?{page}",
             f"/__bench__/assessments/?{page}",
             trivial_target=1.5,
+            same_rows=f"/__bench__/assessment-rows/?{page}",
         ),
         Endpoint(
             "`/api/v1/assessments/` 1,000 rows, superuser (province)",
@@ -61,6 +63,7 @@ def endpoints(*, root_id: int, year: int) -> list[Endpoint]:
             f"/api/v1/assessments/?{page}",
             f"/__bench__/assessments/?{page}",
             trivial_target=1.5,
+            same_rows=f"/__bench__/assessment-rows/?{page}",
         ),
         Endpoint(
             "`/assessments/` page, prefecture admin",
@@ -141,14 +144,14 @@ def endpoint_ratios(*, root_code: str, year: int) -> list[Ratio]:
                     q["sql"] for q in captured.captured_queries
                 ]  # now: the next request clears the log
                 # the endpoint, its trivial view and the no-op in turn: the same noise for all three
-                times = interleaved_medians(
-                    {
-                        "endpoint": lambda e=e: clients.get(e.user, e.path),
-                        "trivial": lambda e=e: clients.get(e.user, e.trivial),
-                        "noop": lambda e=e: clients.get(e.user, NOOP),
-                    },
-                    ENDPOINT_RUNS,
-                )
+                actions = {
+                    "endpoint": lambda e=e: clients.get(e.user, e.path),
+                    "trivial": lambda e=e: clients.get(e.user, e.trivial),
+                    "noop": lambda e=e: clients.get(e.user, NOOP),
+                }
+                if e.same_rows:
+                    actions["same_rows"] = lambda e=e: clients.get(e.user, e.same_rows)
+                times = interleaved_medians(actions, ENDPOINT_RUNS)
                 ms, trivial, noop = times["endpoint"], times["trivial"], times["noop"]
                 bare = _bare_sql_ms(queries)
             except Exception as exc:  # a broken endpoint is a finding, not a crash
@@ -160,6 +163,15 @@ def endpoint_ratios(*, root_code: str, year: int) -> list[Ratio]:
             rows.append(
                 Ratio(f"{e.label} vs trivial view", ms, "`.values()` view", trivial, e.trivial_target)
             )
+            if e.same_rows:
+                rows.append(
+                    Ratio(
+                        f"{e.label} vs its page as `.values()`",
+                        ms,
+                        "the same rows, `.values()`",
+                        times["same_rows"],
+                    )
+                )
             rows.append(Ratio(f"{e.label} vs no-op", ms, "no-op", noop, e.noop_target))
         rows.append(_province_progress(clients, year=year))
         page_pref = measured.get("`/assessments/` page, prefecture admin")

@@ -11,7 +11,7 @@ from orgs.selectors import scope_filter
 from yuxi_campaign.core.errors import InvalidInput
 from yuxi_campaign.core.schema import errors
 
-from .. import selectors
+from .. import listing, selectors
 from ..filters import RankingFilter, ResultFilter
 from ..models import Assessment
 from .serializers import ProgressQuerySerializer, ProgressSerializer, ResultSerializer
@@ -23,9 +23,20 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Assessment.objects.none()  # the model, for the schema; rows come from get_queryset
 
     def get_queryset(self):
-        # Queries: count + one page, ranks computed by a window function in the same query.
         rows = selectors.results_for_user(self.request.user)
         return rows.order_by("-year", "org__tree_id", "org__lft", "target")
+
+    def counted(self):
+        """The assessments the rows are made of, for the count (no window, no title)."""
+        return selectors.assessments_for_user(self.request.user)
+
+    def list(self, request):
+        # Queries: the count per round of the plain rows (kept briefly for a big scope, as the
+        # assessment list's) + one page, ranks computed by a window function in the same query.
+        rows = self.filter_queryset(self.get_queryset())
+        counted = self.filterset_class(request.query_params, queryset=self.counted(), request=request).qs
+        page = self.paginate_queryset(listing.CountedRows(rows, counted))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class RankingViewSet(ResultViewSet):
@@ -34,6 +45,9 @@ class RankingViewSet(ResultViewSet):
     def get_queryset(self):
         rows = selectors.results_for_user(self.request.user).filter(final_score__isnull=False)
         return rows.order_by("-year", "level", "target", "rank", "org_code")
+
+    def counted(self):
+        return super().counted().filter(final_score__isnull=False)
 
 
 class ProgressViewSet(viewsets.GenericViewSet):

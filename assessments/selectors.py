@@ -151,14 +151,6 @@ def results_for_user(user: User) -> QuerySet:
 # Progress against the campaign's pace
 
 
-def cumulative_targets(year: int) -> dict[str, int]:
-    """Cumulative percent per title up to ``year`` (达标 30/70/100, 示范 10/20/30)."""
-    totals = {Target.STANDARD: 0, Target.DEMONSTRATION: 0}
-    for target, percent in PaceTarget.objects.filter(year__lte=year).values_list("target", "percent"):
-        totals[target] += percent
-    return _capped(totals)
-
-
 def _capped(totals: dict[str, int]) -> dict[str, int]:
     return {k: min(v, 100) for k, v in totals.items()}
 
@@ -178,10 +170,11 @@ def _levels_below(level: str | None) -> list[str]:
 
 
 _ORG = Organisation._meta.db_table
-# The units a progress answer reports on: a unit, its active children (and the caller's unit, for
-# the scope check), or every active root.
-_UNIT_AND_CHILDREN = "o.id = %(org)s OR (o.parent_id = %(org)s AND o.is_active)"
-_ROOTS = "o.parent_id IS NULL AND o.is_active"
+# The units a progress answer reports on: a unit and its children (and the caller's unit, for the
+# scope check), or every root; the inactive ones are left out as they are read (inactive units
+# have no rollup rows).
+_UNIT_AND_CHILDREN = "o.id = %(org)s OR o.parent_id = %(org)s"
+_ROOTS = "o.parent_id IS NULL"
 _PLACE = ("parent_id", "is_active", "tree_id", "lft", "rght")  # n1…n5 of a unit's row
 
 
@@ -216,7 +209,8 @@ def _progress_sql(*, roots: bool, latest: bool) -> str:
 def progress_for_user(user: User, org_id: int | None, year: int | None) -> dict | None:
     """Progress of the unit ``org_id`` in the user's scope (None: every root, for a user who sees
     everything) and of each of its active children, in the round of ``year`` (the latest when
-    None), against the cumulative pace targets (``cumulative_targets``), read from the rollups:
+    None), against the pace targets summed over the years up to it (达标 30/70/100, 示范 10/20/30,
+    at most 100), read from the rollups:
     one query whatever the tree's size. OutOfScope when the unit is not in the user's scope; None
     when there is no such round. The answer of ``/api/v1/progress/`` as it is written
     (``ProgressSerializer`` documents it)."""

@@ -176,6 +176,29 @@ class RoundFirstRows:
         return part
 
 
+class CountedRows:
+    """The rows of ``rows`` (any queryset, sliced as it is) with the count of ``counted`` (the
+    same rows without what only the output needs: annotations, joins) from ``round_counts``, so a
+    big scope is not counted on every page. For the paginators."""
+
+    def __init__(self, rows: QuerySet, counted: QuerySet):
+        self.rows, self.counted = rows, counted
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = sum(n for _round, n in round_counts(self.counted))
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("CountedRows takes a slice")
+        return list(self.rows[index])
+
+
 @dataclass(frozen=True, slots=True)
 class _Parent:
     pk: int

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, Outcome, PaceTarget, Round, State, Target, Title, TitleStatus
 from assessments.rollups import assessment_rollups_rebuild
-from assessments.selectors import round_half_up
 from indicators.models import IndicatorSet
 from orgs import loads
 from orgs.models import Organisation
@@ -52,7 +51,8 @@ def _cumulative(year: int) -> dict[str, int]:
 
 def _share(count: int, percent: int, pace: float) -> int:
     """How many of ``count`` children hold a title once ``percent`` % are due, at ``pace``."""
-    return min(count, round_half_up(Decimal(count) * Decimal(percent) * Decimal(str(pace)) / 100))
+    share = Decimal(count) * Decimal(percent) * Decimal(str(pace)) / 100
+    return min(count, int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 def planned_titles() -> dict[tuple[int, str], int]:

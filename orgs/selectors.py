@@ -26,7 +26,7 @@ def scope_filter(user: User, prefix: str = "") -> dict | None:
         return None
     if user.is_superuser and user.org_id is None:
         return {}
-    if user.org is None:
+    if user.org_id is None:
         return None
     return subtree_filter(user.org, prefix)
 
@@ -49,6 +49,12 @@ def org_get_for_user(user: User, pk: int) -> Organisation:
         return orgs_for_user(user).get(pk=pk)
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise OutOfScope("未找到该单位，或不在您的权限范围内") from None
+
+
+def in_subtree(node: dict, top: dict) -> bool:
+    """``node`` is ``top`` or below it (both dicts of tree_id/lft/rght): the rule of
+    ``subtree_filter`` for two units already read."""
+    return node["tree_id"] == top["tree_id"] and top["lft"] <= node["lft"] <= top["rght"]
 
 
 def org_path(org: Organisation) -> list[dict]:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from yuxi_campaign.core.export_api import ExportMixin, export_schema
 from yuxi_campaign.core.schema import errors
 
-from .. import selectors
+from .. import listing, selectors
 from ..filters import RankingFilter, ResultFilter
 from ..models import Assessment
 from .serializers import ProgressQuerySerializer, ProgressSerializer, ResultSerializer
@@ -27,6 +27,20 @@ class ResultViewSet(ExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet)
         # Queries: count + one page, ranks computed by a window function in the same query.
         return selectors.results_ordered(self.request.user)
 
+    def counted(self):
+        """The assessments the rows are made of, for the count (no window, no title)."""
+        return selectors.assessments_for_user(self.request.user)
+
+    def list(self, request):
+        if self.export_format():
+            return self.export(request)
+        # Queries: the count per round of the plain rows (kept briefly for a big scope, as the
+        # assessment list's) + one page, ranks computed by a window function in the same query.
+        rows = self.filter_queryset(self.get_queryset())
+        counted = self.filterset_class(request.query_params, queryset=self.counted(), request=request).qs
+        page = self.paginate_queryset(listing.CountedRows(rows, counted))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
 
 @export_schema(ResultSerializer(many=True))
 class RankingViewSet(ResultViewSet):
@@ -36,6 +50,9 @@ class RankingViewSet(ResultViewSet):
     def get_queryset(self):
         return selectors.rankings_for_user(self.request.user)
 
+    def counted(self):
+        return super().counted().filter(final_score__isnull=False)
+
 
 class ProgressViewSet(ExportMixin, viewsets.GenericViewSet):
     pagination_class = None
@@ -44,6 +61,10 @@ class ProgressViewSet(ExportMixin, viewsets.GenericViewSet):
 
     @export_schema(ProgressSerializer, parameters=[ProgressQuerySerializer], responses=errors(400, 404))
     def list(self, request):
+        # One query: the round, its pace, the units (the one asked for, its children and the
+        # caller's unit for the scope check; or every root) and their rollups. The answer is
+        # written as the selector builds it: ``ProgressSerializer`` documents it, and a test holds
+        # the two equal.
         if self.export_format():
             return self.export(request)
         query = ProgressQuerySerializer(data=request.query_params)
@@ -51,4 +72,4 @@ class ProgressViewSet(ExportMixin, viewsets.GenericViewSet):
         progress = selectors.progress_for_user(
             request.user, org_id=query.validated_data.get("org"), year=query.validated_data.get("year")
         )
-        return Response(ProgressSerializer(progress).data)
+        return Response(progress)

@@ -73,17 +73,69 @@ class AssessmentRowSerializer(AssessmentSerializer):
     level = serializers.ChoiceField(choices=Level.choices, source="org__level")
     year = serializers.IntegerField(source="round__year")
 
+    def to_representation(self, row) -> dict:
+        """The fields above written straight from the row, as each field would write them (a
+        test holds the two equal): a list of 1,000 rows spends no time field by field."""
+        return {
+            "id": row["id"],
+            "org": row["org_id"],
+            "org_code": row["org__code"],
+            "org_name": row["org__name"],
+            "level": row["org__level"],
+            "round": row["round_id"],
+            "year": row["round__year"],
+            "target": row["target"],
+            "state": row["state"],
+            "version": row["version"],
+            "self_total": self._total(row["self_total"]),
+            "review_total": self._total(row["review_total"]),
+            "recheck_total": self._total(row["recheck_total"]),
+            "final_score": self._total(row["final_score"]),
+            "veto_failed": bool(row["veto_failed"]),
+            "outcome": row["outcome"] or None,
+            "notice_ends_at": self._instant(row["notice_ends_at"]),
+            "rectify_deadline": self._date(row["rectify_deadline"]),
+            "allowed_actions": self.get_allowed_actions(row),
+        }
+
+    @staticmethod
+    def _total(value):
+        """``total_field``'s string: two places, rounded half even as its quantize does."""
+        return None if value is None else f"{value:.2f}"
+
+    def _instant(self, value):
+        return None if value is None else self.fields["notice_ends_at"].to_representation(value)
+
+    def _date(self, value):
+        return None if value is None else self.fields["rectify_deadline"].to_representation(value)
+
     def get_allowed_actions(self, row) -> list[str]:
-        user, now = self.context["user"], self.context["now"]
-        view = listing.RowView.of(row)
-        ended = view.notice_ends_at is not None and now >= view.notice_ends_at
-        me = user.org_id
-        relations = (view.org_id == me, view.org.parent_id == me, policy.recheck_org_id(view) == me)
-        case = (view.state, relations, ended, row["has_pending_objection"])
-        memo = self.context.setdefault("allowed_actions_memo", {})
-        if case not in memo:
-            memo[case] = policy.allowed_actions(user, view, now=now, has_pending_objection=case[-1])
-        return memo[case]
+        """Once per distinct case of what the rules read of a row: its state; whether the caller's
+        unit is the row's unit, its parent or its grandparent, and whether it has a grandparent
+        (the recheck unit follows); whether the notice has ended; a pending objection."""
+        context = self.context
+        user, now = context["user"], context["now"]
+        me, parent, grand, ends = (
+            user.org_id,
+            row["org__parent_id"],
+            row["org__parent__parent_id"],
+            row["notice_ends_at"],
+        )
+        case = (
+            row["state"],
+            row["org_id"] == me,
+            parent == me,
+            grand == me,
+            grand is None,
+            ends is not None and now >= ends,
+            row["has_pending_objection"],
+        )
+        memo = context.setdefault("allowed_actions_memo", {})
+        actions = memo.get(case)
+        if actions is None:
+            view = listing.RowView.of(row)
+            actions = memo[case] = policy.allowed_actions(user, view, now=now, has_pending_objection=case[-1])
+        return actions
 
 
 class DeclareSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 import zipfile
 from pathlib import Path
@@ -28,6 +29,8 @@ from ..models import Assessment, Evidence, Stage
 from ..storage import evidence_storage
 from ._base import lock_assessment, record
 from .sheets import applicable, sheet_indicators
+
+logger = logging.getLogger(__name__)
 
 SIGNATURES = {
     "pdf": ("application/pdf", b"%PDF-"),
@@ -110,8 +113,17 @@ def evidence_add(*, assessment_id: int, indicator_id, upload, actor: User) -> Ev
             return _evidence_add(assessment_id, indicator_id, upload, actor, written)
     except BaseException:
         for name in written:
-            evidence_storage().delete(name)
+            _delete_quietly(name)
         raise
+
+
+def _delete_quietly(name: str) -> None:
+    """Remove a file a failed upload may have written; a store that cannot answer must not hide
+    the failure being raised (what it kept is an orphan that the clean-up job removes later)."""
+    try:
+        evidence_storage().delete(name)
+    except Exception:  # noqa: BLE001 - logged; the upload's own failure is what the caller sees
+        logger.warning("could not remove %s after a failed upload", name, exc_info=True)
 
 
 def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[str]) -> Evidence:

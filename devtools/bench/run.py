@@ -9,15 +9,19 @@ from .table import Ratio
 from .throughput import throughput_ratios
 from .writes import write_ratios
 
+PARTS = {
+    "endpoints": ("endpoints", endpoint_ratios),
+    "throughput": ("throughput under gunicorn -w 2", throughput_ratios),
+    "writes": ("writes, province vs demo", write_ratios),
+}
 
-def bench_ratios(*, root_code: str, year: int, log: Callable[[str], object] = print) -> list[Ratio]:
+
+def bench_ratios(
+    *, root_code: str, year: int, log: Callable[[str], object] = print, parts: list[str] | None = None
+) -> list[Ratio]:
     rows: list[Ratio] = []
-    parts = (
-        ("endpoints", endpoint_ratios),
-        ("throughput under gunicorn -w 2", throughput_ratios),
-        ("writes, province vs demo", write_ratios),
-    )
-    for name, part in parts:
+    for key in parts or PARTS:
+        name, part = PARTS[key]
         log(f"  bench: {name}…")
         try:
             rows.extend(part(root_code=root_code, year=year) if part is not write_ratios else part(year=year))

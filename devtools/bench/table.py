@@ -52,6 +52,18 @@ def median_ms(
     return statistics.median(times)
 
 
+def interleaved_medians(actions: dict[str, Callable[[], object]], runs: int = RUNS) -> dict[str, float]:
+    """Median wall time (ms) of each action, the actions run in turn (a, b, c, a, b, c, …) so
+    that a machine busy with something else slows each of them alike, not one more than another."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(runs):
+        for name, action in actions.items():
+            t0 = time.perf_counter()
+            action()
+            times[name].append((time.perf_counter() - t0) * 1000)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
 def _number(value: float | None, per_second: bool) -> str:
     if value is None:
         return "—"

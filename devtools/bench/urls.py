@@ -4,11 +4,12 @@ from django.urls import path
 
 from yuxi_campaign.urls import urlpatterns as shipped
 
-from .views import AssessmentValues, ChildrenValues, Noop
+from .views import AssessmentRowValues, AssessmentValues, ChildrenValues, Noop
 
 urlpatterns = [
     path("__bench__/noop/", Noop.as_view()),
     path("__bench__/assessments/", AssessmentValues.as_view()),
+    path("__bench__/assessment-rows/", AssessmentRowValues.as_view()),
     path("__bench__/children/", ChildrenValues.as_view()),
     *shipped,
 ]

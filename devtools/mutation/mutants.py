@@ -460,14 +460,14 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        "PaceTarget.objects.filter(year__lte=year)",
-        "PaceTarget.objects.filter(year=year)",
+        "JOIN r ON p.year <= r.year GROUP BY p.target",
+        "JOIN r ON p.year = r.year GROUP BY p.target",
         "pace targets not cumulative",
     ),
     Mutant(
         SELECTORS,
-        "PaceTarget.objects.filter(year__lte=year)",
-        "PaceTarget.objects.filter(year__lte=min(year, 2023))",
+        "JOIN r ON p.year <= r.year GROUP BY p.target",
+        "JOIN r ON p.year <= r.year AND p.year < 2024 GROUP BY p.target",
         "the final year's targets are not added",
     ),
     Mutant(
@@ -478,8 +478,8 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        "AssessmentRollup.objects.filter(org_id__in=ids, year__lte=year)",
-        "AssessmentRollup.objects.filter(org_id__in=ids, year=year)",
+        "JOIN r ON a.year <= r.year",
+        "JOIN r ON a.year = r.year",
         "titles of earlier years are not counted",
     ),
     Mutant(
@@ -496,8 +496,8 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        "Organisation.objects.filter(parent=org, is_active=True)",
-        "Organisation.objects.filter(parent=org)",
+        'if place["parent_id"] == org_id and place["is_active"]',
+        'if place["parent_id"] == org_id',
         "deactivated children are listed",
     ),
     Mutant(
@@ -508,14 +508,14 @@ SELECTOR_MUTANTS = [
     ),
     Mutant(
         SELECTORS,
-        "return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))",
-        'return int(value.quantize(Decimal(1), rounding="ROUND_HALF_EVEN"))',
+        "sum(parents * ((2 * k * percent + 100) // 200) for k, parents in fanouts.items())",
+        "sum(parents * round(k * percent / 100) for k, parents in fanouts.items())",
         "targets rounded half-even",
     ),
     Mutant(
         SELECTORS,
-        "return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))",
-        'return int(value.quantize(Decimal(1), rounding="ROUND_UP"))',
+        "sum(parents * ((2 * k * percent + 100) // 200) for k, parents in fanouts.items())",
+        "sum(parents * ((k * percent + 99) // 100) for k, parents in fanouts.items())",
         "targets rounded up",
     ),
     Mutant(

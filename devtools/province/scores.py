@@ -8,7 +8,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
@@ -157,10 +157,20 @@ def scores_insert(*, rows: list[tuple]) -> None:
         loads.rows_copy(table=Score._meta.db_table, columns=columns, rows=rows)
 
 
-def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], SheetPlan]) -> ScoresResult:  # noqa: A002 - the domain word
-    """A standard assessment with self and review sheets for every unit below the root of
-    ``tree_id`` that has none in ``round``; named ones get an active 达标 title unless they already
-    hold one. A fixed number of queries per 2,000 units, none per unit."""
+@dataclass
+class ScoresPlan:
+    """A tree's year of scores, generated and numbered but not written: the assessments and titles
+    (ids reserved), the score rows (``SCORE_COLUMNS`` tuples) and titles, in chunks of ``CHUNK``
+    units, and how many units were already assessed."""
+
+    chunks: list[tuple[list[Assessment], list[tuple], list[Title]]] = field(default_factory=list)
+    skipped: int = 0
+
+
+def scores_plan(*, tree_id: int, round: Round, plans: dict[tuple[str, str], SheetPlan]) -> ScoresPlan:  # noqa: A002 - the domain word
+    """Generate the sheets of every unit below the root of ``tree_id`` that has no assessment in
+    ``round`` (``unit_scores``) and everything ``scores_write`` writes. Reads the tree and reserves
+    the ids; writes no row."""
     now = timezone.now()
     notice_started = now - dt.timedelta(days=round.notice_days + 3)
     notice_ended = notice_started + dt.timedelta(days=round.notice_days)
@@ -178,51 +188,36 @@ def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], S
             org__tree_id=tree_id, kind=Target.STANDARD, status=TitleStatus.ACTIVE
         ).values_list("org_id", flat=True)
     )
-    result = ScoresResult(skipped=sum(1 for u in units if u[0] in assessed))
     todo = [u for u in units if u[0] not in assessed]
+    plan = ScoresPlan(skipped=len(units) - len(todo))
+    ids = iter(loads.ids_reserve(Assessment, len(todo)))
     for chunk in _chunks(todo, CHUNK):
         assessments: list[Assessment] = []
-        sheets: list[tuple[SheetPlan, UnitScores]] = []
+        rows: list[tuple] = []
         for org_id, code, level, area in chunk:
-            plan = plans[level, area]
-            generated = unit_scores(code=code, year=round.year, plan=plan)
+            sheet = plans[level, area]
+            generated = unit_scores(code=code, year=round.year, plan=sheet)
             if generated.state == State.NAMED and org_id in titled:
                 generated.state = State.ACCEPTED  # one active 达标 title per unit
             named = generated.state == State.NAMED
-            assessments.append(
-                Assessment(
-                    org_id=org_id,
-                    round=round,
-                    target=Target.STANDARD,
-                    indicator_set_id=plan.indicator_set_id,
-                    state=generated.state,
-                    version=3,  # declared, self sheet saved, review sheet saved
-                    self_total=generated.self_total,
-                    review_total=generated.review_total,
-                    final_score=generated.review_total,
-                    veto_failed=generated.veto_failed,
-                    outcome=generated.outcome,
-                    notice_started_at=notice_started if named else None,
-                    notice_ends_at=notice_ended if named else None,
-                )
+            a = Assessment(
+                pk=next(ids),
+                org_id=org_id,
+                round=round,
+                target=Target.STANDARD,
+                indicator_set_id=sheet.indicator_set_id,
+                state=generated.state,
+                version=3,  # declared, self sheet saved, review sheet saved
+                self_total=generated.self_total,
+                review_total=generated.review_total,
+                final_score=generated.review_total,
+                veto_failed=generated.veto_failed,
+                outcome=generated.outcome,
+                notice_started_at=notice_started if named else None,
+                notice_ends_at=notice_ended if named else None,
             )
-            sheets.append((plan, generated))
-        loads.instances_copy(assessments)  # ids reserved first: no INSERT … RETURNING
-        created = assessments
-        rows: list[tuple] = []
-        for a, (plan, generated) in zip(created, sheets, strict=True):
-            for stage, halves in (
-                (Stage.SELF, generated.self_halves),
-                (Stage.REVIEW, generated.review_halves),
-            ):
-                for n, (indicator_id, _max, is_veto) in enumerate(plan.items):
-                    veto = (
-                        (generated.review_vetoes[n] if stage == Stage.REVIEW else True) if is_veto else None
-                    )
-                    rows.append(
-                        (a.pk, stage.value, indicator_id, Decimal(halves[n]) / 2, "", veto, None, stamp)
-                    )
-        scores_insert(rows=rows)
+            assessments.append(a)
+            rows.extend(_score_rows(a.pk, sheet, generated, stamp))
         titles = [
             Title(
                 org_id=a.org_id,
@@ -232,11 +227,39 @@ def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], S
                 status=TitleStatus.ACTIVE,
                 granted_at=now,
             )
-            for a in created
+            for a in assessments
             if a.state == State.NAMED
         ]
+        for title, pk in zip(titles, loads.ids_reserve(Title, len(titles)), strict=True):
+            title.pk = pk
+        plan.chunks.append((assessments, rows, titles))
+    return plan
+
+
+def _score_rows(assessment_id: int, sheet: SheetPlan, generated: UnitScores, stamp) -> Iterator[tuple]:
+    """The self and review sheet of one unit as ``SCORE_COLUMNS`` tuples."""
+    for stage, halves in ((Stage.SELF, generated.self_halves), (Stage.REVIEW, generated.review_halves)):
+        for n, (indicator_id, _max, is_veto) in enumerate(sheet.items):
+            veto = (generated.review_vetoes[n] if stage == Stage.REVIEW else True) if is_veto else None
+            yield (assessment_id, stage.value, indicator_id, Decimal(halves[n]) / 2, "", veto, None, stamp)
+
+
+def scores_write(plan: ScoresPlan) -> ScoresResult:
+    """Write a ``scores_plan``: per chunk the assessments, their scores (COPY on PostgreSQL) and
+    titles, each row once. A fixed number of queries per 2,000 units, none per unit."""
+    result = ScoresResult(skipped=plan.skipped)
+    for assessments, rows, titles in plan.chunks:
+        loads.instances_copy(assessments)  # ids reserved by the plan: no INSERT … RETURNING
+        scores_insert(rows=rows)
         loads.instances_copy(titles)
-        result.assessments += len(created)
+        result.assessments += len(assessments)
         result.scores += len(rows)
         result.titles += len(titles)
     return result
+
+
+def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], SheetPlan]) -> ScoresResult:  # noqa: A002 - the domain word
+    """A standard assessment with self and review sheets for every unit below the root of
+    ``tree_id`` that has none in ``round``; named ones get an active 达标 title unless they already
+    hold one. A fixed number of queries per 2,000 units, none per unit."""
+    return scores_write(scores_plan(tree_id=tree_id, round=round, plans=plans))

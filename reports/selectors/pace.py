@@ -106,8 +106,8 @@ def pace(scope: Scope, year: int) -> dict:
     """Progress of the scope and of each of its direct children (``assessments.selectors
     .progress_for``), with how many titles each still misses to reach the year's target and the
     titles each child holds itself.
-    Queries: the children, the cumulative targets, the unit rollups, the title rollups (those of
-    ``progress_for``), and the children's own titles: five, whatever the number of units."""
+    Queries: ``progress_for``'s one (the round, its targets, the units and their rollups) and
+    the children's own titles: two, whatever the number of units."""
     if scope.org is None:
         data = progress.progress_for_roots(year)
     else:

@@ -57,7 +57,7 @@ def _charts(bars: dict | None, trend: dict, workflow: dict) -> dict:
 @login_required
 def dashboard(request):
     # Queries: session, user, the user's unit; the rounds; the scope's unit (when asked for by id)
-    # and its path; pace: the children, the targets, the unit and title rollups, the children's
+    # and its path; pace: the round, its targets, the units and their rollups (one), the children's
     # own titles; trend: the targets of each campaign year, the unit and title rollups; workflow:
     # the title rollup of the year. None of them grows with the number of units.
     user = request.user

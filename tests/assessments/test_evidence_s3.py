@@ -284,3 +284,115 @@ def test_a_file_uploaded_on_one_host_downloads_on_the_other_only_from_the_bucket
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "host-b"
     download = api_client_for(world.leader).get(body["download"])
     assert download.status_code == (200 if shared else 404)
+
+
+# ---------------------------------------------------------------------------------------------
+# The store cannot be reached
+
+
+@pytest.fixture
+def store_down(bucket, settings):
+    """The evidence storage pointed at a port of 127.0.0.1 where nothing listens."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    options = {**settings.STORAGES["evidence"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{port}"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {**settings.STORAGES["evidence"], "OPTIONS": options},
+    }
+    return port
+
+
+def test_an_upload_while_the_store_is_unreachable_answers_503_and_writes_nothing(
+    world, bucket, store_down, no_local_files
+):
+    from rest_framework.test import APIClient
+
+    a = world.declare()
+    indicator = a.indicator_set.indicators.filter(evidence_required=True).first()
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(world.operator)
+    response = client.post(
+        f"/api/v1/assessments/{a.pk}/evidence/",
+        {"indicator": indicator.pk, "file": SimpleUploadedFile("会议记录.pdf", PDF)},
+        format="multipart",
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30" and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "文件存储暂时无法连接，文件没有保存，请稍后再试"}
+    assert str(store_down) not in response.content.decode()
+    assert not Evidence.objects.exists() and bucket.names() == []
+    a.refresh_from_db()
+    assert a.version == 1  # the sheet is as it was
+
+
+def test_an_upload_on_the_sheet_page_while_the_store_is_unreachable_shows_the_503_page(
+    world, bucket, store_down, no_local_files
+):
+    from django.test import Client
+
+    a = world.declare()
+    client = Client(raise_request_exception=False)
+    client.force_login(world.operator)
+    indicator = a.indicator_set.indicators.filter(evidence_required=True).first()
+    response = client.post(
+        f"/assessments/{a.pk}/evidence/",
+        {"indicator": indicator.pk, "file": SimpleUploadedFile("现场.png", PNG)},
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    body = response.content.decode()
+    assert "文件存储暂时无法连接" in body and str(store_down) not in body and "Traceback" not in body
+    assert not Evidence.objects.exists() and bucket.names() == []
+
+
+def test_a_failed_upload_whose_clean_up_cannot_reach_the_store_raises_the_upload_failure(
+    world, bucket, monkeypatch
+):
+    """The row fails after the file was written, and the store is gone before the clean-up: the
+    caller sees the row's failure, not the clean-up's, and no row is left."""
+    from botocore.exceptions import EndpointConnectionError
+
+    from assessments import services
+
+    a = world.declare()
+    indicator = a.indicator_set.indicators.filter(evidence_required=True).first()
+    monkeypatch.setattr(
+        "assessments.services.evidence.Evidence.objects.create",
+        lambda **kw: (_ for _ in ()).throw(RuntimeError("db gone")),
+    )
+
+    def unreachable(self, name):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    monkeypatch.setattr(PrivateS3Storage, "delete", unreachable)
+    with pytest.raises(RuntimeError, match="db gone"):
+        services.evidence_add(
+            assessment_id=a.pk,
+            indicator_id=indicator.pk,
+            upload=SimpleUploadedFile("台账.pdf", PDF),
+            actor=world.operator,
+        )
+    assert not Evidence.objects.exists() and len(bucket.names()) == 1  # an orphan for the clean-up job
+
+
+def test_only_an_unreachable_or_failing_store_counts_as_unavailable():
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+
+    from yuxi_campaign.core.failures import store_unavailable
+
+    def client_error(status: int) -> ClientError:
+        return ClientError(
+            {"Error": {"Code": "X"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject"
+        )
+
+    wrapped = RuntimeError("upload failed")
+    wrapped.__cause__ = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    assert store_unavailable(EndpointConnectionError(endpoint_url="http://127.0.0.1:9"))
+    assert store_unavailable(ConnectTimeoutError(endpoint_url="http://127.0.0.1:9"))
+    assert store_unavailable(ReadTimeoutError(endpoint_url="http://127.0.0.1:9"))
+    assert store_unavailable(client_error(503)) and store_unavailable(wrapped)
+    assert not store_unavailable(client_error(404)) and not store_unavailable(client_error(403))
+    assert not store_unavailable(RuntimeError("a bug")) and not store_unavailable(None)

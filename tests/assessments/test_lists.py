@@ -144,3 +144,44 @@ def test_a_filter_that_can_match_nothing_is_an_empty_list_not_an_error(world):
     response = api_client_for(world.leader).get("/api/v1/assessments/?year=9223372036854775806&round=0")
     assert response.status_code == 200
     assert response.json()["count"] == 0 and response.json()["results"] == []
+
+
+def test_a_list_row_is_written_as_each_field_of_its_serializer_would_write_it(world):
+    """The list's rows are written straight from the row (no field by field): the same JSON the
+    declared fields give, for totals of any number of places, instants in any zone and blanks."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from assessments.api.serializers import AssessmentRowSerializer
+
+    a = drive_to(world.declare(), "in_notice", cast=world.cast)
+    (row,) = listing_rows(world.admin)
+    east = dt.timezone(dt.timedelta(hours=8))
+    variants = [
+        row,
+        {**row, "self_total": Decimal("85.5"), "review_total": Decimal("0.00")},
+        {**row, "final_score": Decimal("99.999"), "review_total": Decimal("-0")},
+        {**row, "recheck_total": Decimal("60.125"), "final_score": None, "outcome": ""},
+        {**row, "notice_ends_at": dt.datetime(2024, 5, 1, 8, 30, tzinfo=east)},
+        {**row, "rectify_deadline": dt.date(2024, 6, 1), "state": "rectifying"},
+        {**row, "notice_ends_at": None, "state": "draft", "veto_failed": True},
+    ]
+    for user in (world.admin, world.leader, world.operator, world.county_reviewer):
+        context = {"user": user, "now": timezone.now()}
+        for variant in variants:
+            fast = AssessmentRowSerializer(context=context).to_representation(variant)
+            field_by_field = serializers.Serializer.to_representation(
+                AssessmentRowSerializer(context=context), variant
+            )
+            assert list(fast.items()) == list(field_by_field.items()), (user.username, variant)
+    assert a.pk == row["id"]
+
+
+def listing_rows(user) -> list[dict]:
+    from assessments import listing, selectors
+
+    rows = listing.RoundFirstRows(selectors.assessments_for_user(user))
+    return rows[0 : rows.count()]

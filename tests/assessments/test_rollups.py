@@ -228,8 +228,8 @@ def test_a_user_without_a_unit_or_the_whole_scope_still_must_name_one(db):
 
 
 def progress_queries(django_assert_num_queries, client, params) -> None:
-    # the round exists, the org, pace targets, children, unit rollup, title rollup
-    with django_assert_num_queries(6):
+    # one: the round, its pace, the unit, its children and the caller's unit, both rollups
+    with django_assert_num_queries(1):
         assert client.get("/api/v1/progress/", params).status_code == 200
 
 
@@ -245,8 +245,8 @@ def test_progress_costs_the_same_queries_for_a_small_and_a_large_tree(db, django
     client = api_client_for(make_user(city, "admin"))
     progress_queries(django_assert_num_queries, client, {"year": 2024})
     root = User.objects.create_superuser("root", password="x-root-pass-1")
-    # every root: no org to look up, the roots instead of the children
-    with django_assert_num_queries(5):
+    # every root: the same query with the roots instead of the unit and its children
+    with django_assert_num_queries(1):
         assert api_client_for(root).get("/api/v1/progress/", {"year": 2024}).status_code == 200
 
 

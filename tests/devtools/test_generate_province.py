@@ -134,3 +134,56 @@ def test_bench_reports_every_endpoint_as_a_markdown_table(province):
 def test_unknown_prefecture_is_refused(db):
     with pytest.raises(CommandError, match="999900"):
         call_command("generate_province", "--prefectures", "999900", stdout=StringIO())
+
+
+def test_ratios_only_times_the_loaded_province_and_generates_nothing(province):
+    units, assessments = Organisation.objects.count(), Assessment.objects.count()
+    out = generate("--ratios-only", "--parts", "endpoints", "--runs", "1")
+    assert (Organisation.objects.count(), Assessment.objects.count()) == (units, assessments)
+    assert "Generating" not in out
+    assert "| loads | not timed (--ratios-only) |" in out
+    assert "| progress, one prefecture vs trivial view |" in out
+    assert "throughput" not in out  # only the parts asked for
+
+
+def test_ratios_only_on_an_empty_database_says_what_to_do_first(db):
+    with pytest.raises(CommandError, match="load with --bench"):
+        generate("--ratios-only")
+    with pytest.raises(CommandError, match="--fresh"):
+        generate("--ratios-only", "--fresh")
+    assert not Organisation.objects.exists()
+
+
+def test_a_plan_of_scores_writes_what_the_generator_writes_at_once(db):
+    """The bench times ``scores_write`` of a plan made beforehand: the same rows as one call."""
+    from django.db import transaction
+
+    from assessments.models import Round, Score
+    from devtools.province.generate import province_generate
+    from devtools.province.scores import scores_plan, scores_write, year_of_scores
+
+    province_generate(prefectures=["530400"], limit_counties=1, year=2024)
+    tree_id = Organisation.objects.get(code="530400").tree_id
+    round_ = Round.objects.get(year=2024)
+
+    def written() -> tuple:
+        rows = Score.objects.order_by("assessment__org__code", "stage", "indicator_id")
+        return (
+            list(Assessment.objects.order_by("org__code").values_list("org__code", "state", "final_score")),
+            list(rows.values_list("assessment__org__code", "stage", "indicator_id", "score", "veto_passed")),
+            list(Title.objects.order_by("org__code").values_list("org__code", "kind", "status")),
+        )
+
+    Title.objects.all().delete()
+    Score.objects.all().delete()
+    Assessment.objects.all().delete()
+    plans = sheet_plans(year=2024)
+    with transaction.atomic():
+        year_of_scores(tree_id=tree_id, round=round_, plans=plans)
+        at_once = written()
+        transaction.set_rollback(True)
+    planned = scores_plan(tree_id=tree_id, round=round_, plans=plans)
+    assert not Assessment.objects.exists()  # a plan writes no row
+    result = scores_write(planned)
+    assert written() == at_once and result.assessments == len(at_once[0]) > 10
+    assert result.scores == len(at_once[1])

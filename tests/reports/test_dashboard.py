@@ -178,13 +178,13 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_big_tree(world, 
     client = login(world.admin)
     county = f"/dashboard/?org={world.tree.county.pk}"
     # Queries: session, user, the user's unit (the policy), the rounds, the breadcrumb's path;
-    # pace: the children, the cumulative targets, the unit rollups, the title rollups, the
-    # children's own titles; trend: the targets of 2022, 2023 and 2024, the unit rollups, the
+    # pace: the round, its targets, the units and their rollups in one, the children's own
+    # titles; trend: the targets of 2022, 2023 and 2024, the unit rollups, the
     # title rollups; workflow: the title rollup of the year.
     for _ in range(2):
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(13):
             assert client.get("/dashboard/").status_code == 200
-        with django_assert_num_queries(17):  # and the unit asked for
+        with django_assert_num_queries(14):  # and the unit asked for
             assert client.get(county).status_code == 200
         _bigger_tree()
     assert Organisation.objects.count() > 400
@@ -194,8 +194,8 @@ def test_each_part_of_the_dashboard_costs_a_fixed_number_of_queries(world, djang
     for _ in range(2):
         scope = selectors.dashboard_scope(world.admin)
         years = selectors.campaign_years()
-        # the children, the cumulative targets, the unit rollups, the title rollups, own titles
-        with django_assert_num_queries(5):
+        # the round, its targets, the units and their rollups in one; the children's own titles
+        with django_assert_num_queries(2):
             data = selectors.pace(scope, 2024)
         with django_assert_num_queries(0):  # tables and chart numbers are built from what was read
             selectors.pace_table(scope, data)
@@ -206,7 +206,7 @@ def test_each_part_of_the_dashboard_costs_a_fixed_number_of_queries(world, djang
             selectors.trend(scope, years)
         with django_assert_num_queries(1):  # the title rollup of the year
             selectors.workflow(scope, 2024)
-        with django_assert_num_queries(5 + 5 + 1):  # the three parts together
+        with django_assert_num_queries(2 + 5 + 1):  # the three parts together
             board = selectors.dashboard(scope, 2024, years)
         assert set(board.tables()) == {"summary", "pace", "titled", "trend", "workflow"}
         _bigger_tree()
@@ -216,11 +216,11 @@ def test_each_part_of_the_dashboard_costs_a_fixed_number_of_queries(world, djang
 def test_every_root_costs_the_same_queries_for_a_small_and_a_big_tree(world, django_assert_num_queries):
     root = get_user_model().objects.create_superuser("root", password="x")
     client = login(root)
-    # Queries: session, user, the rounds; pace: the roots, the cumulative targets, the unit
-    # rollups, the title rollups, the roots' own titles; trend: the targets of 2022, 2023 and
+    # Queries: session, user, the rounds; pace: the round, its targets, the roots and their
+    # rollups in one, the roots' own titles; trend: the targets of 2022, 2023 and
     # 2024, the roots, the unit rollups, the title rollups; workflow: the roots, the title rollup.
     for _ in range(2):
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(13):
             assert client.get("/dashboard/").status_code == 200
         _bigger_tree()
 

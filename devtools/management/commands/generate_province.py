@@ -9,10 +9,12 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from devtools.bench.run import bench_ratios
-from devtools.bench.table import ratios_table
+from assessments.models import Assessment
+from devtools.bench.run import PARTS, bench_ratios
+from devtools.bench.table import Ratio, ratios_table
 from devtools.province.bench import bench_run, bench_table
 from devtools.province.generate import province_generate
+from orgs.models import Organisation
 
 
 def _codes(value: str) -> list[str]:
@@ -20,6 +22,14 @@ def _codes(value: str) -> list[str]:
     if not codes:
         raise ValueError("empty list of prefecture codes")
     return codes
+
+
+def _parts(value: str) -> list[str]:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if not parts or unknown:
+        raise ValueError(f"parts are {', '.join(PARTS)}")
+    return parts
 
 
 class Command(BaseCommand):
@@ -57,9 +67,27 @@ class Command(BaseCommand):
             help="Empty the database first (every table; the schema stays), so that the loads are timed.",
         )
         parser.add_argument("--runs", type=int, default=5, help="Runs per endpoint with --bench (default 5).")
+        parser.add_argument(
+            "--ratios-only",
+            action="store_true",
+            help="Generate nothing: time the endpoints, throughput and writes of the province already "
+            "in the database (the loads are timed only by a run that loads).",
+        )
+        parser.add_argument(
+            "--parts",
+            type=_parts,
+            default=None,
+            metavar="PART[,PART]",
+            help=f"With --bench or --ratios-only, only these parts of the ratios ({', '.join(PARTS)}).",
+        )
 
     def handle(self, *args, **options) -> None:
         year: int = options["year"]
+        if options["ratios_only"]:
+            if options["fresh"]:
+                raise CommandError("--ratios-only times what is loaded: it does not go with --fresh")
+            self._ratios(year=year, options=options, load_ratios=[])
+            return
         started = time.perf_counter()
         if options["fresh"]:
             self.stdout.write("Emptying the database…")
@@ -88,11 +116,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Peak memory after the {phase} phase: {mb:,.0f} MB (maxrss)")
         if options["bench"]:
             root = report.root_codes[0]
-            self.stdout.write(f"\nBenchmark ({options['runs']} runs each, admin of {root}):\n")
-            t0 = time.perf_counter()
-            rows = bench_run(root_code=root, year=year, runs=options["runs"])
-            self.stdout.write(bench_table(rows))
-            self.stdout.write("\nRatios, each against a baseline of the same run (median of 5):\n")
-            ratios = [*report.load_ratios, *bench_ratios(root_code=root, year=year, log=self.stderr.write)]
-            self.stdout.write(ratios_table(ratios))
-            self.stdout.write(f"\n(bench took {time.perf_counter() - t0:.1f} s on {os.cpu_count()} cores)")
+            self._ratios(year=year, options=options, load_ratios=report.load_ratios, root=root)
+
+    def _ratios(self, *, year: int, options: dict, load_ratios: list, root: str | None = None) -> None:
+        if root is None:
+            roots = Organisation.objects.filter(parent=None).order_by("code")
+            root = roots.values_list("code", flat=True).first()
+            if root is None or not Assessment.objects.filter(round__year=year).exists():
+                raise CommandError(f"nothing to time: no tree or no {year} assessments (load with --bench)")
+            load_ratios = [Ratio("loads", None, "COPY", None, note="not timed (--ratios-only)")]
+        self.stdout.write(f"\nBenchmark ({options['runs']} runs each, admin of {root}):\n")
+        t0 = time.perf_counter()
+        rows = bench_run(root_code=root, year=year, runs=options["runs"])
+        self.stdout.write(bench_table(rows))
+        self.stdout.write("\nRatios, each against a baseline of the same run, timed in turn (medians):\n")
+        measured = bench_ratios(root_code=root, year=year, log=self.stderr.write, parts=options["parts"])
+        self.stdout.write(ratios_table([*load_ratios, *measured]))
+        self.stdout.write(f"\n(bench took {time.perf_counter() - t0:.1f} s on {os.cpu_count()} cores)")

@@ -265,6 +265,7 @@ def test_without_a_broker_a_job_runs_in_a_thread_after_the_response(world, setti
     from yuxi_campaign.core.export_views import page_export
 
     settings.EXPORT_JOBS_IN_THREAD, settings.EXPORT_INLINE_MAX_ROWS = True, 10
+    settings.CELERY_BROKER_URL = ""  # no broker (CI's second run has one)
     gate = threading.Event()  # holds the job's only chunk until the test has seen the page
 
     def gated(user, params):
@@ -303,7 +304,7 @@ def test_without_a_broker_a_job_runs_in_a_thread_after_the_response(world, setti
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_that_crashes_in_its_thread_is_marked_failed_and_the_thread_ends(world, settings):
-    settings.EXPORT_JOBS_IN_THREAD = True
+    settings.EXPORT_JOBS_IN_THREAD, settings.CELERY_BROKER_URL = True, ""
 
     def broken(user, params):
         raise RuntimeError("the source is broken")
@@ -317,6 +318,22 @@ def test_a_job_that_crashes_in_its_thread_is_marked_failed_and_the_thread_ends(w
         export_sources._sources.pop("test-broken")
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "导出失败，请稍后重试")
+
+
+def test_with_a_broker_a_job_goes_to_the_worker_not_to_a_thread(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from yuxi_campaign.core import tasks
+
+    settings.EXPORT_JOBS_IN_THREAD, settings.CELERY_BROKER_URL = True, "redis://broker.invalid:6379/0"
+    queued = []
+    monkeypatch.setattr(tasks.run_export, "delay", queued.append)
+    before = threading.active_count()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_job_start(user=world.admin, source="results", params={}, fmt="csv")
+    assert queued == [job.pk] and threading.active_count() == before
+    job.refresh_from_db()
+    assert job.status == "queued"
 
 
 def test_old_exports_and_their_files_are_cleaned_up(world, counting_source):

@@ -2,14 +2,17 @@
 management and who is late, for the caller's subtree (``within`` narrows it; a unit outside it
 answers 404). Like every list of the API they are open to every official, each for their own
 subtree (SPEC §4): the pages of the dashboard are for the department and the leaders, but a
-unit may read its own titles and deadlines."""
+unit may read its own titles and deadlines. Both also answer ``?format=xlsx|csv``: the whole
+filtered scope as a file (the export sources ``titles`` and ``late`` of ``reports.exports``; past
+EXPORT_INLINE_MAX_ROWS rows a background job, 202)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from assessments.models import Title
+from yuxi_campaign.core.export_api import ExportMixin, export_schema
+from yuxi_campaign.core.schema import errors
 
 from . import selectors
 from .serializers import LateQuerySerializer, LateSerializer, TitleQuerySerializer, TitleRegisterSerializer
@@ -21,13 +24,18 @@ def _query(serializer_class, request) -> dict:
     return query.validated_data
 
 
-class TitleViewSet(viewsets.GenericViewSet):
+class TitleViewSet(ExportMixin, viewsets.GenericViewSet):
     serializer_class = TitleRegisterSerializer
     queryset = Title.objects.none()  # the model, for the schema; rows come from the selector
     filter_backends: list = []  # the query serializer reads the filters
+    export_source = "titles"
 
-    @extend_schema(parameters=[TitleQuerySerializer])
+    @export_schema(
+        TitleRegisterSerializer(many=True), parameters=[TitleQuerySerializer], responses=errors(400, 404)
+    )
     def list(self, request):
+        if self.export_format():
+            return self.export(request)
         # Queries: the round of ``year`` when given (1: 400 without one), ``within`` (1), count
         # (1), one page of titles (1), their events (1).
         q = _query(TitleQuerySerializer, request)
@@ -40,13 +48,16 @@ class TitleViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(data)
 
 
-class LateViewSet(viewsets.GenericViewSet):
+class LateViewSet(ExportMixin, viewsets.GenericViewSet):
     serializer_class = LateSerializer
     queryset = Title.objects.none()  # for the schema
     filter_backends: list = []
+    export_source = "late"
 
-    @extend_schema(parameters=[LateQuerySerializer])
+    @export_schema(LateSerializer(many=True), parameters=[LateQuerySerializer], responses=errors(400, 404))
     def list(self, request):
+        if self.export_format():
+            return self.export(request)
         # Queries: ``within`` (1), the round (1), the counts per kind (2), one page (1), the
         # officials of the page's units (1).
         q = _query(LateQuerySerializer, request)

@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Dashboard and documents")
+
+    def ready(self) -> None:
+        from .exports import register_sources
+
+        register_sources()  # late, titles as files (yuxi_campaign.core.export_sources)

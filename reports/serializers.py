@@ -10,7 +10,7 @@ from assessments.models import Target
 from orgs.models import Level, Role
 from yuxi_campaign.core.api import UtcDateTimeField, WholeNumberField
 
-from .selectors.registers import LATE_KINDS, MANAGEMENT_ACTIONS, TITLE_STATUSES
+from .selectors import LATE_KINDS, MANAGEMENT_ACTIONS, TITLE_STATUSES
 
 STATUS_ERROR = f"“{{input}}”不是有效的状态：可选 {'、'.join(TITLE_STATUSES)}"
 

@@ -20,6 +20,9 @@ def pytest_configure(config):
 
     # PBKDF2 costs ~0.3 s a user; tests make hundreds of users. Production keeps the default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's database is one open transaction that another thread cannot see: background exports
+    # run inside the request that starts them (eager), except in the tests of the thread itself.
+    settings.EXPORT_JOBS_IN_THREAD = False
 
 
 @pytest.fixture

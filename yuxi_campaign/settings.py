@@ -181,6 +181,11 @@ EVIDENCE_CLEANUP_GRACE_SECONDS = env_int("EVIDENCE_CLEANUP_GRACE_SECONDS", 3600)
 # EXPORT_KEEP_HOURS, then the periodic clean-up removes it.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 10000)
 EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+# Without a Celery broker a background export runs in a thread of the web process, started once
+# the request that asked for it has committed, so its page shows the progress bar moving; off, it
+# runs inside that request (eager), which answers once the file is written. With a broker the
+# worker runs it either way. A thread's job dies with its process (a restart leaves it "running").
+EXPORT_JOBS_IN_THREAD = env_bool("EXPORT_JOBS_IN_THREAD", True)
 # A request body over these (files excepted) is refused with 400 at the edge (core/edge.py). The
 # largest form, a score sheet, has about 65 fields; the bulk form one per row of a page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,15 +1,15 @@
-"""Every number the department's pages show, read in one place (one module per family: pace,
-registers), with query counts that do not grow with the number of units."""
+"""Every number the department's pages show, read in one place, one module per family: the scope
+and the round (``scope``), the pace (``pace``), the late list (``late``), the register of titles
+(``titles``) and the reviewers' calibration (``calibration``); query counts do not grow with the
+number of units."""
 
+from .calibration import MIN_PEERS, MIN_REVIEWS, Calibration, calibration, calibration_table
+from .late import LATE_KINDS, LATE_LABELS, LateRows, late_details, late_rows, late_table
 from .pace import (
     Dashboard,
-    Scope,
     bars,
     bars_table,
-    campaign_years,
-    chosen_year,
     dashboard,
-    dashboard_scope,
     pace,
     pace_table,
     summary_table,
@@ -18,34 +18,27 @@ from .pace import (
     workflow,
     workflow_table,
 )
-from .registers import (
-    LATE_KINDS,
-    LATE_LABELS,
+from .scope import LEVEL_LABELS, Scope, campaign_rounds, campaign_years, report_round, report_scope
+from .titles import (
+    MANAGEMENT_ACTIONS,
     TITLE_STATUS_LABELS,
     TITLE_STATUSES,
-    Calibration,
-    LateRows,
-    calibration,
-    calibration_table,
-    late_details,
-    late_rows,
-    late_table,
     register_table,
-    report_round,
-    report_scope,
-    report_years,
     title_details,
     title_rows,
+    title_status_counts,
 )
-from .registers import Scope as RegisterScope
 
 __all__ = [
     "Calibration",
     "Dashboard",
     "LATE_KINDS",
     "LATE_LABELS",
+    "LEVEL_LABELS",
     "LateRows",
-    "RegisterScope",
+    "MANAGEMENT_ACTIONS",
+    "MIN_PEERS",
+    "MIN_REVIEWS",
     "Scope",
     "TITLE_STATUSES",
     "TITLE_STATUS_LABELS",
@@ -53,10 +46,9 @@ __all__ = [
     "bars_table",
     "calibration",
     "calibration_table",
+    "campaign_rounds",
     "campaign_years",
-    "chosen_year",
     "dashboard",
-    "dashboard_scope",
     "late_details",
     "late_rows",
     "late_table",
@@ -65,10 +57,10 @@ __all__ = [
     "register_table",
     "report_round",
     "report_scope",
-    "report_years",
     "summary_table",
     "title_details",
     "title_rows",
+    "title_status_counts",
     "trend",
     "trend_table",
     "workflow",

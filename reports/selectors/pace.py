@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 
 from assessments import selectors as progress
 from assessments.labels import STATE_LABELS
-from assessments.models import AssessmentRollup, Round, State, Target
+from assessments.models import AssessmentRollup, State, Target
 from orgs import rules
 from orgs.models import Level, Organisation, UnitRollup
-from orgs.selectors import org_get_for_user, org_path, scope_filter
-from yuxi_campaign.core.errors import OutOfScope
 from yuxi_campaign.core.tables import Column, Table
 
-LEVEL_LABELS = dict(Level.choices)
+from .scope import LEVEL_LABELS, Scope
+
 TITLES = (Target.STANDARD.value, Target.DEMONSTRATION.value)
 # The states an assessment waits in, in the order of the workflow, then where it ends.
 WAITING = tuple(
@@ -28,62 +27,6 @@ WAITING = tuple(
     for s in (State.DRAFT, State.SUBMITTED, State.REVIEWED, State.ACCEPTED, State.RECHECKED, State.IN_NOTICE)
 )
 SETTLED = tuple(s.value for s in (State.NAMED, State.RECTIFYING, State.FAILED, State.REJECTED, State.REVOKED))
-
-
-# ---------------------------------------------------------------------------------------------
-# Scope and year
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the dashboard looks at: one unit (``org``) or, for a user whose scope is every tree
-    (a superuser without a unit), every root (``org`` None); and the path from the user's own unit
-    down to it, for the breadcrumb."""
-
-    org: Organisation | None
-    path: list[dict]
-
-    @property
-    def name(self) -> str:
-        return self.org.name if self.org else _("All units")
-
-    @property
-    def level(self) -> str | None:
-        return self.org.level if self.org else None
-
-
-def dashboard_scope(user, org_id=None) -> Scope:
-    """The unit ``org_id`` (default: the user's own unit) if it is in the user's subtree, else
-    OutOfScope; a superuser without a unit and no ``org_id`` gets every root.
-    Queries: the unit (none when it is the user's own, already loaded), its path (one)."""
-    if org_id in (None, ""):
-        if user.org_id is None:
-            if scope_filter(user) != {}:
-                raise OutOfScope("没有可查看的单位")
-            return Scope(org=None, path=[])
-        org = user.org
-    else:
-        org = org_get_for_user(user, org_id)
-    path = org_path(org)
-    own = next((i for i, unit in enumerate(path) if unit["id"] == user.org_id), 0)
-    return Scope(org=org, path=path[own:])
-
-
-def campaign_years() -> list[int]:
-    """The years of the rounds, oldest first (one query)."""
-    return list(Round.objects.order_by("year").values_list("year", flat=True))
-
-
-def chosen_year(years: list[int], raw) -> int | None:
-    """The year asked for if a round has it; the current round's (the latest) when none is
-    asked for; None for a year without a round or a value that is not a year."""
-    if raw in (None, ""):
-        return years[-1] if years else None
-    try:
-        year = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return year if year in years else None
 
 
 # ---------------------------------------------------------------------------------------------

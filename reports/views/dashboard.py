@@ -5,19 +5,23 @@ can be bookmarked and sent."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments import policy
-from yuxi_campaign.core.errors import OutOfScope
+from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 from yuxi_campaign.core.exports import export_response
 
 from .. import selectors
-from ..selectors.pace import LEVEL_LABELS
+from ..selectors import LEVEL_LABELS
+from .registers import calibration_summary, late_summary, register_summary
 
 
 def _charts(bars: dict | None, trend: dict, workflow: dict) -> dict:
@@ -59,18 +63,23 @@ def dashboard(request):
     # Queries: session, user, the user's unit; the rounds; the scope's unit (when asked for by id)
     # and its path; pace: the round, its targets, the units and their rollups (one), the children's
     # own titles; trend: the targets of each campaign year, the unit and title rollups; workflow:
-    # the title rollup of the year. None of them grows with the number of units.
+    # the title rollup of the year; the late list: its counts per kind (2), its first rows (1)
+    # and their officials (1, when there are rows); the register: its counts per status (1), its
+    # first rows (1) and their events (1, when there are rows); the calibration (1). None of them
+    # grows with the number of units.
     user = request.user
     if not policy.may_see_dashboard(user):
         raise PermissionDenied(_("The dashboard is for the organisation department and unit leaders."))
     try:
-        scope = selectors.dashboard_scope(user, request.GET.get("org"))
+        scope = selectors.report_scope(user, request.GET.get("org"), path=True)
     except OutOfScope:
         raise Http404(_("Not found, or outside your scope")) from None
-    years = selectors.campaign_years()
-    year = selectors.chosen_year(years, request.GET.get("year"))
-    if year is None:
-        raise Http404(_("There is no round for this year."))
+    rounds = selectors.campaign_rounds()
+    try:
+        round_ = selectors.report_round(request.GET.get("year"), rounds)
+    except InvalidInput:
+        raise Http404(_("There is no round for this year.")) from None
+    years, year = [r.year for r in rounds], round_.year
 
     board = selectors.dashboard(scope, year, years, request.GET.get("level"))
     tables = board.tables()
@@ -93,7 +102,24 @@ def dashboard(request):
         "trend_table": tables["trend"],
         "workflow_table": tables["workflow"],
         "charts": _charts(board.bars, board.trend, board.workflow),
-        # The registers (late list, title register, reviewer calibration) add their tables here:
-        # late_table, register_table, calibration_table; the template shows each one it is given.
+        # The registers in short (counts, the first rows, a link to the whole page and its files)
+        "registers": [
+            ("late", _("Late list"), late_summary(scope, round_)),
+            ("register", _("Register of titles and dynamic management"), register_summary(scope, round_)),
+            ("calibration", _("Reviewer calibration"), calibration_summary(scope, round_)),
+        ],
+        "documents": _documents(scope, year),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _documents(scope, year: int) -> list[tuple[str, str]]:
+    """The printed documents of the scope's unit for the year: (label, URL)."""
+    base = {"year": year} if scope.org is None else {"org": scope.org.pk, "year": year}
+    links = []
+    for name, label in (("document_notice", _("Notice")), ("document_naming", _("Naming decision"))):
+        for target, title in (("standard", _("standard")), ("demonstration", _("model"))):
+            url = f"{reverse(name)}?{urlencode({**base, 'target': target})}"
+            links.append((f"{label} · {title}", url))
+    links.append((str(_("Circular")), f"{reverse('document_circular')}?{urlencode(base)}"))
+    return links

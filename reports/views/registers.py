@@ -1,17 +1,20 @@
 """The dashboard's registers as pages of their own: who is late, the register of titles and the
 reviewers' calibration. Each takes ``?org=`` (the unit whose subtree it shows: 404 outside the
 caller's) and ``?year=``; an invalid value answers 400 with the reason. Asked by htmx (a filter
-form), a page answers its section alone. The ``*_context`` functions build what a section's
-partial needs, for the dashboard to include them too."""
+form), a page answers its section alone. ``?export=xlsx|csv`` answers the page's whole table (all
+its pages, with its filters) as a file: the late list and the register through their export
+sources (past EXPORT_INLINE_MAX_ROWS rows, the background job's page), the calibration at once.
+The ``*_context`` functions build what a section's partial needs; the ``*_summary`` ones the
+short version the dashboard shows (the counts and the first rows, with a link to the page)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +23,14 @@ from django.views.decorators.http import require_safe
 from orgs.models import Organisation
 from yuxi_campaign.core.edge import refusal
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
+from yuxi_campaign.core.export_views import page_export
+from yuxi_campaign.core.exports import FORMATS, table_response
 
 from .. import policy, selectors
 from ..serializers import LatePageQuerySerializer, TitlePageQuerySerializer
 
 PAGE_SIZE = 50
+SUMMARY_ROWS = 10  # rows of each register the dashboard shows
 
 
 class Refused(Exception):
@@ -59,8 +65,9 @@ def _query_string(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def _org_id(scope) -> int | None:
-    return scope.head.pk if scope.head is not None else None
+def _years() -> list[int]:
+    """The years of the rounds, newest first, for a filter (one query)."""
+    return selectors.campaign_years()[::-1]
 
 
 def late_context(scope, round_, page_number=None) -> dict:
@@ -74,10 +81,10 @@ def late_context(scope, round_, page_number=None) -> dict:
         "counts": [(selectors.LATE_LABELS[k], rows.counts[k]) for k in selectors.LATE_KINDS],
         "today": rows.today,
         "round": round_,
-        "years": selectors.report_years(),
-        "org": _org_id(scope),
+        "years": _years(),
+        "org": scope.org_id,
         "url": reverse("dashboard_late"),
-        "query": _query_string(org=_org_id(scope), year=round_.year),
+        "query": _query_string(org=scope.org_id, year=round_.year),
     }
 
 
@@ -88,7 +95,7 @@ def register_context(scope, *, year=None, status=None, within=None, page_number=
     rows = selectors.title_rows(narrowed, year=year, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     details = selectors.title_details(list(page.object_list))
-    parent = scope.head
+    parent = scope.org
     units = (
         Organisation.objects.filter(parent=parent, is_active=True).order_by("code").values_list("pk", "name")
         if parent is not None
@@ -102,10 +109,10 @@ def register_context(scope, *, year=None, status=None, within=None, page_number=
         "year": year,
         "status": status,
         "within": within,
-        "years": selectors.report_years(),
-        "org": _org_id(scope),
+        "years": _years(),
+        "org": scope.org_id,
         "url": reverse("dashboard_titles"),
-        "query": _query_string(org=_org_id(scope), year=year, status=status, within=within),
+        "query": _query_string(org=scope.org_id, year=year, status=status, within=within),
     }
 
 
@@ -118,18 +125,60 @@ def calibration_context(scope, round_, page_number=None) -> dict:
         "page": page,
         "flagged": len(result.flagged),
         "round": round_,
-        "min_reviews": selectors.registers.MIN_REVIEWS,
-        "min_peers": selectors.registers.MIN_PEERS,
-        "years": selectors.report_years(),
-        "org": _org_id(scope),
+        "min_reviews": selectors.MIN_REVIEWS,
+        "min_peers": selectors.MIN_PEERS,
+        "years": _years(),
+        "org": scope.org_id,
         "url": reverse("dashboard_calibration"),
-        "query": _query_string(org=_org_id(scope), year=round_.year),
+        "query": _query_string(org=scope.org_id, year=round_.year),
     }
 
 
-def _page(request, template: str, title, build) -> object:
+def late_summary(scope, round_) -> dict:
+    """The dashboard's late list: the counts per kind and the first rows, with the page's link.
+    Queries: the counts per kind (2), the first rows of the union (1), their officials (1)."""
+    rows = selectors.late_rows(scope, round_)
+    details = selectors.late_details(scope, rows[:SUMMARY_ROWS], rows.today)
+    return {
+        "table": selectors.late_table(scope, round_, details),
+        "counts": [(selectors.LATE_LABELS[k], rows.counts[k]) for k in selectors.LATE_KINDS],
+        "total": rows.count(),
+        "url": reverse("dashboard_late"),
+        "query": _query_string(org=scope.org_id, year=round_.year),
+    }
+
+
+def register_summary(scope, round_) -> dict:
+    """The dashboard's register: the titles granted in the round per status and the first rows.
+    Queries: the counts per status (1), the first rows (1), their events (1)."""
+    counts = selectors.title_status_counts(scope, year=round_.year)
+    rows = list(selectors.title_rows(scope, year=round_.year)[:SUMMARY_ROWS])
+    return {
+        "table": selectors.register_table(scope, selectors.title_details(rows), round_.year),
+        "counts": [(selectors.TITLE_STATUS_LABELS[s], counts[s]) for s in selectors.TITLE_STATUSES],
+        "total": sum(counts.values()),
+        "url": reverse("dashboard_titles"),
+        "query": _query_string(org=scope.org_id, year=round_.year),
+    }
+
+
+def calibration_summary(scope, round_) -> dict:
+    """The dashboard's calibration: the flagged reviewing units first, then the others.
+    Queries: one grouped query over the round's reviewed assessments."""
+    result = selectors.calibration(scope, round_)
+    return {
+        "table": selectors.calibration_table(scope, round_, result.rows[:SUMMARY_ROWS]),
+        "counts": [(_("Flagged"), len(result.flagged)), (_("Reviewing units"), len(result.rows))],
+        "total": len(result.rows),
+        "url": reverse("dashboard_calibration"),
+        "query": _query_string(org=scope.org_id, year=round_.year),
+    }
+
+
+def _page(request, template: str, title, build) -> HttpResponse:
     """Refuse who may not read the reports (403), then answer the page, or its section alone
-    when htmx asks; a refused query answers 400 or 404 with its reason."""
+    when htmx asks, or the file ``build`` answered; a refused query answers 400 or 404 with its
+    reason."""
     if not policy.may_read_reports(request.user):
         raise PermissionDenied
     try:
@@ -140,6 +189,8 @@ def _page(request, template: str, title, build) -> object:
         return refusal(request, exc.detail, exc.status)
     except OutOfScope as exc:
         raise Http404(exc.detail) from None
+    if isinstance(context, HttpResponse):
+        return context
     context |= {"title": title, "partial": template}
     if request.headers.get("HX-Request"):
         return render(request, template, context)
@@ -150,6 +201,12 @@ def _head(scope) -> dict:
     return {"scope": scope}
 
 
+def _source_params(scope, **params) -> dict[str, str]:
+    """The export source's parameters for what the page shows: its (narrowed) scope as
+    ``within``, and its filters, as the API's query string has them."""
+    return {k: str(v) for k, v in {"within": scope.org_id, **params}.items() if v is not None}
+
+
 @require_safe
 @login_required
 def late(request):
@@ -157,6 +214,8 @@ def late(request):
         q = _validated(LatePageQuerySerializer, request)
         scope, round_ = _scope_and_round(request, q)
         scope = _narrow(scope, q.get("within"))
+        if (file := page_export(request, "late", _source_params(scope, year=round_.year))) is not None:
+            return file
         return {"late": late_context(scope, round_, request.GET.get("page")), **_head(scope)}
 
     return _page(request, "reports/_late.html", _("Late list"), build)
@@ -168,6 +227,10 @@ def titles(request):
     def build():
         q = _validated(TitlePageQuerySerializer, request)
         scope, _round = _scope_and_round(request, q, round_required=False)
+        if "export" in request.GET:
+            narrowed = _narrow(scope, q.get("within"))
+            params = _source_params(narrowed, year=q.get("year"), status=q.get("status"))
+            return page_export(request, "titles", params)
         register = register_context(
             scope,
             year=q.get("year"),
@@ -187,6 +250,11 @@ def calibration(request):
         q = _validated(LatePageQuerySerializer, request)
         scope, round_ = _scope_and_round(request, q)
         scope = _narrow(scope, q.get("within"))
+        if (fmt := request.GET.get("export")) is not None:  # a row per reviewing unit: no job
+            if fmt not in FORMATS:
+                raise BadRequest(_("Export as xlsx or csv"))
+            rows = selectors.calibration(scope, round_).rows
+            return table_response(selectors.calibration_table(scope, round_, rows), fmt)
         return {"calibration": calibration_context(scope, round_, request.GET.get("page")), **_head(scope)}
 
     return _page(request, "reports/_calibration.html", _("Reviewer calibration"), build)

@@ -3,6 +3,8 @@ stops polling when the file is ready, and the download link gives the file with 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from yuxi_campaign.core.export_jobs import export_job_run
@@ -42,3 +44,53 @@ def test_the_progress_bar_follows_the_job_until_the_download(
     page.on("request", lambda r: requests.append(r.url))
     page.wait_for_timeout(2500)
     assert not [u for u in requests if "/progress/" in u]  # polling stopped with the 286
+
+
+def test_a_register_page_export_runs_after_the_response_and_its_bar_moves(
+    live_server, transactional_db, world, page, login, shot, settings
+):
+    """Without a broker, the late list's export (past the inline limit) runs in a thread of the
+    server: the click lands on the job's page at once, whose bar moves as the rows are written."""
+    import threading
+
+    from yuxi_campaign.core import export_sources
+    from yuxi_campaign.core.export_sources import Rows
+
+    settings.EXPORT_JOBS_IN_THREAD, settings.CELERY_BROKER_URL, settings.EXPORT_INLINE_MAX_ROWS = True, "", 2
+    gate = threading.Event()
+    late = export_sources._sources["late"]
+
+    def gated(user, params):
+        """The late list a row a chunk, holding after the third row until the test lets go."""
+        rows = late(user, params)
+
+        def chunks():
+            for n, row in enumerate(r for chunk in rows.chunks for r in chunk):
+                if n == 3:
+                    assert gate.wait(30)
+                yield [row]
+
+        return Rows(table=rows.table, total=rows.total, chunks=chunks())
+
+    export_sources.register("late", gated)
+    try:
+        login(page, world.admin)
+        page.goto(f"{live_server.url}/dashboard/late/?year=2024")
+        page.get_by_role("link", name="导出 CSV").click()  # xlsx reads 200 rows ahead to size its columns
+        page.wait_for_url(f"{live_server.url}/exports/*/")
+        bar = page.locator("progress#export-bar")
+        expect(page.get_by_role("status")).to_contain_text(re.compile(r"\b3\b"), timeout=5000)  # 3 written
+        held = int(bar.get_attribute("value"))
+        assert 0 < held < 100 and ExportJob.objects.get().status == "running"
+        shot(page, "late-export-running")
+        gate.set()
+        link = page.locator('a[href$="/download/"]')
+        expect(link).to_be_visible(timeout=10000)
+        expect(bar).to_have_attribute("value", "100")
+        with page.expect_download() as info:
+            link.click()
+        assert info.value.suggested_filename.startswith("逾期名单-玉溪市-")
+    finally:
+        gate.set()
+        export_sources.register("late", late)
+    assert ExportJob.objects.get().status == "done"

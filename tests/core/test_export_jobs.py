@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from decimal import Decimal
@@ -255,6 +256,84 @@ def test_a_page_export_past_the_limit_starts_a_job_and_shows_it(
     assert (job.status, job.rows_done, job.format) == ("done", 11, "csv")
     small = page_export(request, "test-numbers", {"n": "10"})
     assert small.status_code == 200 and len(csv_rows(small.content)[1]) == 10
+
+
+@pytest.mark.django_db(transaction=True)  # the thread reads what the request committed
+def test_without_a_broker_a_job_runs_in_a_thread_after_the_response(world, settings):
+    from django.test import RequestFactory
+
+    from yuxi_campaign.core.export_views import page_export
+
+    settings.EXPORT_JOBS_IN_THREAD, settings.EXPORT_INLINE_MAX_ROWS = True, 10
+    settings.CELERY_BROKER_URL = ""  # no broker (CI's second run has one)
+    gate = threading.Event()  # holds the job's only chunk until the test has seen the page
+
+    def gated(user, params):
+        def chunks():
+            assert gate.wait(30)
+            yield [[i] for i in range(50)]
+
+        table = Table(name="gated", title="闸", columns=[Column("i", "序号", "int")], scope="测试")
+        return Rows(table=table, total=50, chunks=chunks())
+
+    export_sources.register("test-gated", gated)
+    try:
+        request = RequestFactory().get("/dashboard/", {"export": "csv"})
+        request.user = world.admin
+        response = page_export(request, "test-gated", {})
+        job = ExportJob.objects.get()
+        assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+        (thread,) = [t for t in threading.enumerate() if t.name == f"export-{job.pk}"]
+        assert thread.daemon and thread.is_alive()  # the answer came before the file
+        job.refresh_from_db()
+        assert job.status in ("queued", "running") and not job.stored_name
+        page = login(world.admin).get(response["Location"]).content.decode()
+        assert 'hx-trigger="every 1s"' in page  # the page polls its progress bar
+        gate.set()
+        thread.join(30)
+        assert not thread.is_alive()
+    finally:
+        gate.set()
+        export_sources._sources.pop("test-gated")
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, job.rows_done) == ("done", 50, 50)
+    download = login(world.admin).get(f"/exports/{job.pk}/download/")
+    _header, rows = csv_rows(b"".join(download.streaming_content))
+    assert rows == [[str(i)] for i in range(50)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_crashes_in_its_thread_is_marked_failed_and_the_thread_ends(world, settings):
+    settings.EXPORT_JOBS_IN_THREAD, settings.CELERY_BROKER_URL = True, ""
+
+    def broken(user, params):
+        raise RuntimeError("the source is broken")
+
+    export_sources.register("test-broken", broken)
+    try:
+        job = export_job_start(user=world.admin, source="test-broken", params={}, fmt="xlsx")
+        for thread in [t for t in threading.enumerate() if t.name == f"export-{job.pk}"]:
+            thread.join(30)
+    finally:
+        export_sources._sources.pop("test-broken")
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", "导出失败，请稍后重试")
+
+
+def test_with_a_broker_a_job_goes_to_the_worker_not_to_a_thread(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from yuxi_campaign.core import tasks
+
+    settings.EXPORT_JOBS_IN_THREAD, settings.CELERY_BROKER_URL = True, "redis://broker.invalid:6379/0"
+    queued = []
+    monkeypatch.setattr(tasks.run_export, "delay", queued.append)
+    before = threading.active_count()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_job_start(user=world.admin, source="results", params={}, fmt="csv")
+    assert queued == [job.pk] and threading.active_count() == before
+    job.refresh_from_db()
+    assert job.status == "queued"
 
 
 def test_old_exports_and_their_files_are_cleaned_up(world, counting_source):

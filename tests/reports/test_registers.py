@@ -7,56 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from assessments import services
 from assessments.models import Title
-from demo.drive import Cast, drive_to
-from tests.helpers import api_client_for, login, make_user
+from tests.helpers import api_client_for, login
 
-from .conftest import title
-
-WARN = "组织生活不规范"
-RECTIFY = "三务公开不及时"
-REVOKE = "发生严重违纪问题"
-
-
-@pytest.fixture
-def register(world):
-    """Four 2024 titles driven through the workflow: the village's stays active, its sibling's is
-    warned, the street's community is under rectification, the far county's village revoked
-    after a warning; and the village holds a 2023 示范 written directly."""
-    tree, admin = world.tree, world.admin
-    sibling = Cast(world.sibling_operator, world.reviewer, world.leader, world.county_reviewer)
-
-    def by_admin(org):
-        return Cast(make_user(org, "operator"), admin, admin, admin)
-
-    def named(org, cast):
-        a = world.declare(org=org, actor=cast.operator)
-        return drive_to(a, "named", cast=cast)
-
-    def act(a, action, **details):
-        services.assessment_transition(assessment_id=a.pk, action=action, actor=admin, **details)
-
-    active = named(tree.village, world.cast)
-    warned = named(tree.sibling_village, sibling)
-    act(warned, "warn", reason=WARN)
-    rectifying = named(tree.community, by_admin(tree.community))
-    deadline = timezone.localdate() + dt.timedelta(days=30)
-    act(rectifying, "rectify_order", reason=RECTIFY, deadline=deadline)
-    revoked = named(tree.far_village, by_admin(tree.far_village))
-    act(revoked, "warn", reason=WARN)
-    act(revoked, "revoke", reason=REVOKE)
-    older = title(tree.group, 2023, kind="standard")
-    return {
-        "active": active,
-        "warned": warned,
-        "rectifying": rectifying,
-        "revoked": revoked,
-        "older": older,
-        "deadline": deadline,
-    }
+from .conftest import RECTIFY, REVOKE, WARN
 
 
 def rows_of(user, **params) -> list[dict]:

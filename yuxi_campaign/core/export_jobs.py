@@ -1,16 +1,18 @@
-"""Exports too big for one request: started by a request, run by a Celery task (in process, eagerly,
-without a broker), read back by their owner alone, removed by a periodic job once old."""
+"""Exports too big for one request: started by a request, run by a Celery task once it has
+committed (without a broker: in a thread of the web process, or eagerly inside the request when
+EXPORT_JOBS_IN_THREAD is off), read back by their owner alone, removed by a periodic job once old."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import tempfile
+import threading
 import uuid
 
 from django.conf import settings
 from django.core.files import File
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, transaction
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -30,16 +32,38 @@ def inline_max_rows() -> int:
 
 def export_job_start(*, user, source: str, params: dict[str, str], fmt: str) -> ExportJob:
     """Queue the export of ``source`` with ``params`` for ``user``; the task runs after commit."""
-    from .tasks import run_export
-
     if fmt not in FORMATS:
         raise InvalidInput("format 应为 xlsx 或 csv", fields={"format": ["应为 xlsx 或 csv"]})
     if source not in export_sources.names():
         raise InvalidInput(f"没有名为 {source} 的导出", fields={"source": ["未知的导出"]})
     with transaction.atomic(durable=True):
         job = ExportJob.objects.create(user=user, source=source, params=dict(params), format=fmt)
-        transaction.on_commit(lambda: run_export.delay(job.pk))
+        transaction.on_commit(lambda: _dispatch(job.pk))
     return job
+
+
+def _dispatch(job_id: int) -> None:
+    """Hand the committed job to the worker (through the broker); without a broker, to a daemon
+    thread of this process (EXPORT_JOBS_IN_THREAD) or, when that is off, run it here and now."""
+    from .tasks import run_export
+
+    if settings.CELERY_BROKER_URL or not settings.EXPORT_JOBS_IN_THREAD:
+        run_export.delay(job_id)
+        return
+    threading.Thread(target=_run_in_thread, args=(job_id,), name=f"export-{job_id}", daemon=True).start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    """The task, in process (its retries of a transient database error included), on the thread's
+    own database connection, closed at the end."""
+    from .tasks import run_export
+
+    try:
+        run_export.apply(args=[job_id], throw=False)
+    except Exception:  # the thread has nobody to report to: log it, the job shows it has stalled
+        logger.exception("export %s failed in its thread", job_id)
+    finally:
+        connections.close_all()
 
 
 def _claim(job_id: int) -> ExportJob | None:

@@ -78,6 +78,20 @@ def endpoints(*, root_id: int, year: int) -> list[Endpoint]:
             "/__bench__/assessments/?page_size=50",
         ),
         Endpoint(
+            "dashboard, one prefecture",
+            ADMIN,
+            f"/dashboard/?year={year}",
+            f"/__bench__/children/?org={root_id}",
+            noop_target=3,
+        ),
+        Endpoint(
+            "dashboard, province",
+            SUPERUSER,
+            f"/dashboard/?year={year}",
+            "/__bench__/children/",
+            noop_target=3,
+        ),
+        Endpoint(
             "`/api/v1/results/` 1,000 rows, prefecture admin",
             ADMIN,
             f"/api/v1/results/?{page}&year={year}",

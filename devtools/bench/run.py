@@ -28,8 +28,6 @@ def bench_ratios(
         except Exception as exc:  # noqa: BLE001 - reported in the table, the rest still runs
             rows.append(Ratio(name, None, "—", None, note=f"error: {type(exc).__name__}: {exc}"[:160]))
     for label in (
-        "dashboard, one prefecture",
-        "dashboard, province",
         "league table, one prefecture",
         "league table, province",
     ):

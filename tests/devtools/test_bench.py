@@ -82,6 +82,8 @@ def test_every_endpoint_is_measured_against_its_baselines(province):
         ("`/api/v1/assessments/` 1,000 rows, superuser (province)", ["its page as `.values()`"]),
         ("`/assessments/` page, prefecture admin", []),
         ("`/api/v1/results/` 1,000 rows, prefecture admin", []),
+        ("dashboard, one prefecture", []),
+        ("dashboard, province", []),
     ):
         assert [
             label.split(" vs ")[1].split(" (")[0] for label in labels if label.startswith(endpoint + " vs")

@@ -1,17 +1,27 @@
 """The admin of the monthly rhythm. Observations are written through the pages and the API (the
 services check scope, maxima and duplicates); the admin edits the rubric and reads the rest."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from yuxi_campaign.core.errors import InvalidInput
+
+from . import services
 from .models import (
+    LeagueWeights,
     ModelSite,
     MonthlyEvent,
     Observation,
     ObservationEvent,
     ObservationMiss,
+    RubricItem,
+    SiteKind,
 )
+from .services.league import PARTS as LEAGUE_PARTS
 
 
+@admin.register(RubricItem)
 class RubricItemAdmin(admin.ModelAdmin):
     list_display = ["title", "max_score", "order", "is_active"]
     list_editable = ["max_score", "order", "is_active"]
@@ -50,6 +60,7 @@ class ObservationEventAdmin(ReadOnlyAdmin):
     list_select_related = ["unit", "actor"]
 
 
+@admin.register(SiteKind)
 class SiteKindAdmin(admin.ModelAdmin):
     """The kinds of model site are data: the department edits names, levels and taglines here."""
 
@@ -89,3 +100,41 @@ class MonthlyEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# League table (擂台比武): its weights
+
+
+class LeagueWeightsForm(forms.ModelForm):
+    class Meta:
+        model = LeagueWeights
+        fields = ["observation", "pace", "assessment"]
+
+    def clean(self):
+        data = super().clean()
+        values = {name: data.get(name) for name in LEAGUE_PARTS}
+        if None not in values.values():
+            try:
+                services.league_weights_check(**values)
+            except InvalidInput as exc:
+                raise ValidationError(exc.detail) from None
+        return data
+
+
+@admin.register(LeagueWeights)
+class LeagueWeightsAdmin(admin.ModelAdmin):
+    """One row; saved through the service (which checks the sum and locks the row)."""
+
+    form = LeagueWeightsForm
+    list_display = ["__str__", "observation", "pace", "assessment", "updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not LeagueWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.league_weights_save(**{name: form.cleaned_data[name] for name in LEAGUE_PARTS})
+        obj.pk = saved.pk

@@ -10,3 +10,8 @@ class MonthlyConfig(AppConfig):
 
     name = "monthly"
     verbose_name = _("Monthly rhythm")
+
+    def ready(self) -> None:
+        from .exports import register_sources
+
+        register_sources()  # league, observations as files (yuxi_campaign.core.export_sources)

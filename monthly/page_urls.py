@@ -4,4 +4,5 @@ urlpatterns: list = [
     path("", include("monthly.observation_urls")),
     path("", include("monthly.meeting_urls")),
     path("", include("monthly.site_urls")),
+    path("", include("monthly.league_urls")),
 ]

@@ -106,3 +106,37 @@ def may_schedule_meetings(user: User, organiser: Organisation) -> bool:
     if user.is_campaign_admin:
         return _within(organiser, user.org)
     return user.role == Role.LEADER and user.org_id == organiser.pk
+
+
+# ---------------------------------------------------------------------------------------------
+# League table (擂台比武)
+# ---------------------------------------------------------------------------------------------
+
+# The units ranked against each other: a city's counties, a county's townships.
+LEAGUE_LEVELS = frozenset({Level.COUNTY, Level.TOWNSHIP})
+# Whose officials read a league at all (every role: the table is read-only).
+LEAGUE_READER_LEVELS = frozenset({Level.CITY, Level.COUNTY, Level.TOWNSHIP})
+
+
+def may_see_leagues(user) -> bool:
+    """Whether the user reads any league (the page, the nav link): the officials of the city, the
+    counties and the townships, whatever their role; a superuser without a unit."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser and user.org_id is None:
+        return True
+    return user.org is not None and user.org.level in LEAGUE_READER_LEVELS
+
+
+def may_see_league(user, parent) -> bool:
+    """The league among the children of ``parent`` (a city's counties, a county's townships): read
+    by the officials of ``parent`` and of every unit above it, and by the competing units
+    themselves, since 擂台比武 is public among them (a county sees every county's row, read-only).
+    The township league of another county is outside a county's scope."""
+    if not may_see_leagues(user):
+        return False
+    if user.is_superuser and user.org_id is None:
+        return True
+    org = user.org
+    at_or_above = org.tree_id == parent.tree_id and org.lft <= parent.lft and org.rght >= parent.rght
+    return at_or_above or org.parent_id == parent.pk

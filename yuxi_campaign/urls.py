@@ -16,6 +16,7 @@ from assessments.api import (
 )
 from indicators.api import IndicatorSetViewSet
 from monthly.api import MeetingViewSet
+from monthly.api.league import LeagueViewSet
 from monthly.api.observations import ObservationViewSet
 from monthly.api.sites import ModelSiteViewSet
 from orgs.api import OrgViewSet
@@ -40,6 +41,7 @@ router.register("late", LateViewSet, basename="late")
 router.register("observations", ObservationViewSet, basename="observation")
 router.register("model-sites", ModelSiteViewSet, basename="model-site")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("league", LeagueViewSet, basename="league")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from orgs.selectors import within_filter
 from yuxi_campaign.core.api import TextField, UtcDateTimeField, WholeNumberField
+from yuxi_campaign.core.export_api import ExportMixin, export_schema
 from yuxi_campaign.core.filters import IdFilter
 from yuxi_campaign.core.schema import errors
 
@@ -178,7 +179,14 @@ class ObservationAnswerSerializer(serializers.Serializer):
 # The viewset
 
 
-class ObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=export_schema(ObservationSerializer(many=True)))
+class ObservationViewSet(
+    ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """``?format=xlsx|csv`` on the list: every observation of the filtered scope as a file (the
+    ``observations`` export source, one row an observation)."""
+
+    export_source = "observations"
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     queryset = Observation.objects.none()  # the model, for the schema; rows come from get_queryset

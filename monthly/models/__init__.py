@@ -1,5 +1,6 @@
 """One module per family of records, re-exported here for Django."""
 
+from .league import LeagueWeights
 from .log import MonthlyEvent
 from .meetings import Meeting, MeetingAttachment, MeetingStatus
 from .observations import (
@@ -20,6 +21,7 @@ __all__ = [
     "MeetingStatus",
     "ModelSite",
     "MonthlyEvent",
+    "LeagueWeights",
     "Observation",
     "ObservationEvent",
     "ObservationMiss",

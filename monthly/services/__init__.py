@@ -1,5 +1,6 @@
 """Every write of the monthly rhythm, one module per family; callers import from here."""
 
+from .league import league_weights_check, league_weights_save
 from .meetings import (
     meeting_attachment_add,
     meeting_attachment_delete,
@@ -34,6 +35,8 @@ __all__ = [
     "meeting_attachment_delete",
     "meeting_schedule",
     "meeting_update",
+    "league_weights_check",
+    "league_weights_save",
     "observation_create",
     "observation_photo_add",
     "observation_update",

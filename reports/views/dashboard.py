@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments import policy
+from monthly.league import monthly_board
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 from yuxi_campaign.core.exports import export_response
 
@@ -102,6 +103,7 @@ def dashboard(request):
         "trend_table": tables["trend"],
         "workflow_table": tables["workflow"],
         "charts": _charts(board.bars, board.trend, board.workflow),
+        "monthly": monthly_board(scope.org, round_years=years),  # observation coverage, league ends
         # The registers in short (counts, the first rows, a link to the whole page and its files)
         "registers": [
             ("late", _("Late list"), late_summary(scope, round_)),

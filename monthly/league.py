@@ -9,7 +9,7 @@ weights are data (``LeagueWeights``, default 50/30/20):
   (``assessments.selectors.progress_for``): 达标 held / 达标 target and 示范 held / 示范 target,
   each summed over every level below the unit and capped at 100 %, then their mean (a title with
   no target is left out of the mean). The rollups count titles per year, so the part is the same
-  in every month of a year.
+  in every month of a year; in a year without a round (after the campaign), the latest round's.
 - ``assessment``: the mean ``final_score`` of the year's assessments of the units below (not the
   unit itself), scaled to 100 by the set's total; in a year without a round (after the campaign),
   the latest round's.
@@ -20,8 +20,9 @@ two places and equal composites share a rank (1, 2, 2, 4). ``rank_change`` is th
 since the month before (January: the previous December); a unit without a rank then is new.
 
 The queries do not grow with the number of units or months: the weights, the round years, the
-pace (``progress_for``: three queries a year, for this year and the previous December's), the
-observations of every month at once, and the assessment means grouped by unit and year."""
+units, the pace (``progress_for``, one query a year: the year's round and the previous
+December's), the observations of every month at once, and the assessment means grouped by unit
+and year."""
 
 from __future__ import annotations
 
@@ -203,7 +204,8 @@ class League:
         return self.rows[:n]
 
     def bottom(self, n: int = 3) -> list[LeagueRow]:
-        return self.rows[-n:] if len(self.rows) > n else []
+        """The last ``n`` rows that are not among the first ``n``."""
+        return self.rows[n:][-n:]
 
 
 def league_compute(
@@ -225,15 +227,19 @@ def league_compute(
     weights = league_weights()
     if round_years is None:
         round_years = sorted(Round.objects.values_list("year", flat=True))
-    years = [year - 1, year]  # the previous December's pace too, so the count stays the same
-    progress = {y: progress_for(parent, y) for y in years}
-    units = [
-        {"id": c["id"], "code": c["code"], "name": c["name"]}
-        for c in progress[year]["children"]
-        if c["level"] == level
-    ]
+    years = [year - 1, year]  # the previous December's too, so that the count is the same every month
+    # The year's round: its own, or in a year without one (after the campaign) the latest before.
+    round_of = {y: max((r for r in round_years if r <= y), default=None) for y in years}
+    units = list(
+        Organisation.objects.filter(parent=parent, level=level, is_active=True)
+        .order_by("code")
+        .values("id", "code", "name")
+    )
     ids = [u["id"] for u in units]
-    pace = {y: {c["id"]: _pace(c) for c in progress[y]["children"]} for y in years}
+    pace: dict[int, dict[int, Decimal | None]] = {}
+    for y in years:  # one query each: the units and both rollups of the year's round
+        progress = progress_for(parent, round_of[y]) if round_of[y] is not None else None
+        pace[y] = {c["id"]: _pace(c) for c in progress["children"]} if progress else {}
 
     months = Q()
     for y in years:
@@ -247,7 +253,6 @@ def league_compute(
         .values_list("unit_id", "year", "month", "total")
     }
 
-    round_of = {y: max((r for r in round_years if r <= y), default=None) for y in years}
     scaled = ExpressionWrapper(
         F("final_score") * HUNDRED / F("indicator_set__total_score"),
         output_field=DecimalField(max_digits=12, decimal_places=4),

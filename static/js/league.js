@@ -20,7 +20,7 @@
     grid: { left: 8, right: 24, top: legendHeight, bottom: 24, containLabel: true },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: data.months, boundaryGap: false },
-    yAxis: { type: "value", name: data.rank, inverse: true, min: 1, max: Math.max(1, data.count), minInterval: 1 },
+    yAxis: { type: "value", inverse: true, min: 1, max: Math.max(1, data.count), minInterval: 1 },
     series: data.units.map(function (u) {
       return { name: u.name, type: "line", data: u.ranks, symbolSize: 7, connectNulls: false };
     }),

@@ -242,6 +242,8 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("meeting-proposal", "/meetings/proposal/?year=2024&month=4"),
             ("meeting-detail", f"/meetings/{meeting.pk}/"),
             ("meeting-form", f"/meetings/{meeting.pk}/edit/"),
+            ("league", "/league/"),
+            ("league-township", f"/league/?level=township&within={world.tree.county.pk}"),
         ],
         world.county_leader: [
             ("dashboard-county", "/dashboard/"),
@@ -250,6 +252,7 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("sites", "/sites/"),
             ("site-new", "/sites/new/"),
             ("site-detail", f"/sites/{scenes.site.pk}/"),
+            ("league-county", "/league/"),
         ],
     }
     for user, urls in pages.items():

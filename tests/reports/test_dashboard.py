@@ -181,6 +181,11 @@ def _bigger_tree():
 # are past) and a title granted in 2024, so that every one of them runs.
 REGISTERS = 2 + 1 + 1 + 1 + 1 + 1 + 1
 
+# The dashboard's monthly section (monthly.league.monthly_board) after the observation coverage:
+# the league's weights, its units, the pace of this year's round and last year's (one query
+# each), the observations of this month and the last, the assessment means.
+LEAGUE_QUERIES = 1 + 1 + 2 + 1 + 1
+
 
 def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_big_tree(world, django_assert_num_queries):
     grant(world.tree.village, 2024)
@@ -189,11 +194,12 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_big_tree(world, 
     # Queries: session, user, the user's unit (the policy), the rounds, the breadcrumb's path;
     # pace: the round, its targets, the units and their rollups in one, the children's own
     # titles; trend: the targets of 2022, 2023 and 2024, the unit rollups, the
-    # title rollups; workflow: the title rollup of the year; the registers (REGISTERS).
+    # title rollups; workflow: the title rollup of the year; the registers (REGISTERS); this month
+    # (monthly.league.monthly_board): the observation coverage, then the league (LEAGUE_QUERIES).
     for _ in range(2):
-        with django_assert_num_queries(13 + REGISTERS):
+        with django_assert_num_queries(13 + REGISTERS + 1 + LEAGUE_QUERIES):
             assert client.get("/dashboard/").status_code == 200
-        with django_assert_num_queries(14 + REGISTERS):  # and the unit asked for
+        with django_assert_num_queries(14 + REGISTERS + 1 + LEAGUE_QUERIES):  # and the unit asked for
             assert client.get(county).status_code == 200
         _bigger_tree()
     assert Organisation.objects.count() > 400

@@ -453,3 +453,24 @@ def test_the_nav_links_the_league_for_those_who_read_it(four):
     village = login(make_user(four.v[0], "operator"))
     assert 'href="/league/"' not in village.get("/").content.decode()
     assert village.get("/league/").status_code == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard
+
+
+def test_the_dashboard_shows_this_months_coverage_and_the_leagues_ends(four):
+    html = login(make_user(four.city, "admin")).get("/dashboard/").content.decode()
+    assert "本月现场观摩 3/4 个县已评。" in html and "尚未观摩： 第3县" in html
+    section = html.split('id="monthly-h"')[1].split("</section>")[0]
+    leading, trailing = section.split("<h4>领先</h4>")[1].split("<h4>靠后</h4>")
+    assert [n for n in ("第2县", "第4县", "第1县", "第3县") if n in leading] == ["第2县", "第4县", "第1县"]
+    assert "第3县" in trailing and "第1县" not in trailing
+    assert f'/league/?level=county&amp;within={four.city.pk}&amp;year=2024&amp;month=2' in section
+
+
+def test_a_countys_dashboard_shows_its_townships(four):
+    observe(four.c[0], four.t[0], 2024, 2, 88)
+    html = login(make_user(four.c[0], "leader")).get("/dashboard/").content.decode()
+    assert "本月现场观摩 1/1 个乡镇已评。" in html
+    assert f"/league/?level=township&amp;within={four.c[0].pk}" in html

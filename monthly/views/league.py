@@ -65,6 +65,10 @@ def league_page(request):
             _("The league tables are for the officials of the city, the counties and the townships.")
         )
     params = {k: request.GET.get(k, "") for k in PARAMS}
+    if params["level"] == Level.TOWNSHIP and not params["within"]:
+        # the form's county select: it counts for the township league only, so that switching
+        # back to the county league with a county still selected is not an error
+        params["within"] = request.GET.get("county", "")
     try:
         if (response := page_export(request, "league", params)) is not None:
             return response

@@ -466,7 +466,7 @@ def test_the_dashboard_shows_this_months_coverage_and_the_leagues_ends(four):
     leading, trailing = section.split("<h4>领先</h4>")[1].split("<h4>靠后</h4>")
     assert [n for n in ("第2县", "第4县", "第1县", "第3县") if n in leading] == ["第2县", "第4县", "第1县"]
     assert "第3县" in trailing and "第1县" not in trailing
-    assert f'/league/?level=county&amp;within={four.city.pk}&amp;year=2024&amp;month=2' in section
+    assert f"/league/?level=county&amp;within={four.city.pk}&amp;year=2024&amp;month=2" in section
 
 
 def test_a_countys_dashboard_shows_its_townships(four):
@@ -474,3 +474,11 @@ def test_a_countys_dashboard_shows_its_townships(four):
     html = login(make_user(four.c[0], "leader")).get("/dashboard/").content.decode()
     assert "本月现场观摩 1/1 个乡镇已评。" in html
     assert f"/league/?level=township&amp;within={four.c[0].pk}" in html
+
+
+def test_the_citys_page_chooses_the_county_of_a_township_league_and_ignores_it_for_the_counties(four):
+    client = login(make_user(four.city, "leader"))
+    township = client.get("/league/", {"level": "township", "county": four.c[1].pk}).content.decode()
+    assert "第2县乡镇（街道）擂台比武" in township and "2县1镇" in township
+    counties = client.get("/league/", {"level": "county", "county": four.c[1].pk})
+    assert counties.status_code == 200 and "玉溪市县（市、区）擂台比武" in counties.content.decode()

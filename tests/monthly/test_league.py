@@ -482,3 +482,27 @@ def test_the_citys_page_chooses_the_county_of_a_township_league_and_ignores_it_f
     assert "第2县乡镇（街道）擂台比武" in township and "2县1镇" in township
     counties = client.get("/league/", {"level": "county", "county": four.c[1].pk})
     assert counties.status_code == 200 and "玉溪市县（市、区）擂台比武" in counties.content.decode()
+
+
+def test_a_bad_parameter_of_a_file_is_a_json_400(four):
+    client = api_client_for(make_user(four.city, "admin"))
+    for fmt in ("xlsx", "csv"):
+        answer = client.get("/api/v1/league/", {"month": "13", "format": fmt})
+        assert answer.status_code == 400 and answer.json()["month"] == ["month 应为 1 到 12 之间的整数"]
+    assert client.get("/api/v1/league/", {"format": "pdf"}).status_code == 400
+
+
+def test_the_files_cost_the_same_queries_for_few_and_many_rows(four, django_assert_num_queries):
+    client = api_client_for(make_user(four.city, "admin"))
+    for counties in (4, 14):
+        # The league's file: the round years, the weights, pace of two years (8), the
+        # observations, the assessment means.
+        with django_assert_num_queries(1 + 1 + 8 + 1 + 1):
+            answer = client.get("/api/v1/league/", {"format": "csv"})
+        assert answer.content.decode("utf-8-sig").count("\r\n") == counties + 1
+        # The observations' file: the count, the rows with their problems counted.
+        with django_assert_num_queries(2):
+            answer = client.get("/api/v1/observations/", {"format": "xlsx", "year": 2024})
+        assert answer.status_code == 200
+        if counties == 4:
+            _more_counties(four.city, 10)

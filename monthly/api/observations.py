@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -188,6 +189,19 @@ class ObservationViewSet(
 
     export_source = "observations"
     serializer_class = ObservationSerializer
+
+    def get_renderers(self):
+        """The file formats belong to the list; the other actions keep DRF's own (an unknown
+        ``?format=`` there is DRF's 404, as documented)."""
+        if getattr(self, "action", None) == "list":
+            return super().get_renderers()
+        return super(ExportMixin, self).get_renderers()
+
+    def get_content_negotiator(self):
+        if getattr(self, "action", None) == "list":
+            return super().get_content_negotiator()
+        return DefaultContentNegotiation()
+
     filterset_class = ObservationFilter
     queryset = Observation.objects.none()  # the model, for the schema; rows come from get_queryset
 

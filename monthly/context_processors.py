@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from . import policy
 
 
 def navigation(request) -> dict:
+    """``nav_league``: asked only when a template reads it (a callable, which the template
+    language calls), so that parts rendered without the navigation cost no query."""
     user = getattr(request, "user", None)
-    return {"nav_league": user is not None and policy.may_see_leagues(user)}
+    return {"nav_league": partial(policy.may_see_leagues, user) if user is not None else False}

@@ -44,7 +44,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope
 from . import policy
 from .models import LeagueWeights, Observation
 from .models.league import DEFAULT_WEIGHTS
-from .selectors import Coverage, observation_coverage
+from .selectors import Coverage, RotaMonth, next_meeting, observation_coverage
 
 PARTS = ("observation", "pace", "assessment")
 TWO = Decimal("0.01")
@@ -463,6 +463,7 @@ class MonthlyBoard:
     month: int
     coverage: Coverage
     league: League
+    meeting: RotaMonth | None = None  # the next progress meeting (工作推进会) not yet held
 
     @property
     def level(self) -> str:
@@ -470,10 +471,11 @@ class MonthlyBoard:
 
 
 def monthly_board(org: Organisation | None, *, round_years: list[int] | None = None) -> MonthlyBoard | None:
-    """For the dashboard of ``org`` (a city: its counties; a county: its townships), this month;
-    None for any other scope. Queries: the coverage (one), the league without its trend (the
-    weights, pace of two years, the observations, the assessment means; the round years unless
-    given): the same for every month and every number of units."""
+    """For the dashboard of ``org`` (a city: its counties; a county: its townships), this month,
+    and the next progress meeting of its rota; None for any other scope. Queries: the coverage
+    (one), the league without its trend (the weights, the units, pace of two rounds, the
+    observations, the assessment means; the round years unless given), the next meeting
+    (``monthly.selectors.next_meeting``): the same for every number of units."""
     if org is None or org.level not in PARENT_LEVEL.values():
         return None
     today = timezone.localdate()
@@ -482,4 +484,7 @@ def monthly_board(org: Organisation | None, *, round_years: list[int] | None = N
     result = league_compute(
         org, level, today.year, today.month, trend=False, today=today, round_years=round_years
     )
-    return MonthlyBoard(org=org, year=today.year, month=today.month, coverage=coverage, league=result)
+    meeting = next_meeting(org, today=today)
+    return MonthlyBoard(
+        org=org, year=today.year, month=today.month, coverage=coverage, league=result, meeting=meeting
+    )

@@ -184,7 +184,9 @@ REGISTERS = 2 + 1 + 1 + 1 + 1 + 1 + 1
 # The dashboard's monthly section (monthly.league.monthly_board) after the observation coverage:
 # the league's weights, its units, the pace of this year's round and last year's (one query
 # each), the observations of this month and the last, the assessment means.
-LEAGUE_QUERIES = 1 + 1 + 2 + 1 + 1
+# Then the next progress meeting (monthly.selectors.next_meeting): the rota's counties, when
+# each last hosted, the year's meetings.
+LEAGUE_QUERIES = 1 + 1 + 2 + 1 + 1 + 3
 
 
 def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_big_tree(world, django_assert_num_queries):

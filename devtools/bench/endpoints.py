@@ -92,6 +92,13 @@ def endpoints(*, root_id: int, year: int) -> list[Endpoint]:
             noop_target=3,
         ),
         Endpoint(
+            "league table, one prefecture",
+            ADMIN,
+            f"/api/v1/league/?level=county&year={year}",
+            f"/__bench__/children/?org={root_id}",
+            noop_target=3,
+        ),
+        Endpoint(
             "`/api/v1/results/` 1,000 rows, prefecture admin",
             ADMIN,
             f"/api/v1/results/?{page}&year={year}",

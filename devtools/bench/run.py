@@ -27,9 +27,16 @@ def bench_ratios(
             rows.extend(part(root_code=root_code, year=year) if part is not write_ratios else part(year=year))
         except Exception as exc:  # noqa: BLE001 - reported in the table, the rest still runs
             rows.append(Ratio(name, None, "—", None, note=f"error: {type(exc).__name__}: {exc}"[:160]))
-    for label in (
-        "league table, one prefecture",
-        "league table, province",
-    ):
-        rows.append(Ratio(label, None, "no-op", None, 3, note="not built yet"))
+    # The league ranks the counties of one prefecture (or the townships of one county): a
+    # province-wide league is not a thing the campaign has, so there is no province row.
+    rows.append(
+        Ratio(
+            "league table, province",
+            None,
+            "no-op",
+            None,
+            3,
+            note="no province-wide league: counties rank within their prefecture",
+        )
+    )
     return rows

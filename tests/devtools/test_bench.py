@@ -84,6 +84,7 @@ def test_every_endpoint_is_measured_against_its_baselines(province):
         ("`/api/v1/results/` 1,000 rows, prefecture admin", []),
         ("dashboard, one prefecture", []),
         ("dashboard, province", []),
+        ("league table, one prefecture", []),
     ):
         assert [
             label.split(" vs ")[1].split(" (")[0] for label in labels if label.startswith(endpoint + " vs")

@@ -430,6 +430,11 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
+def next_month(today: dt.date) -> tuple[int, int]:
+    """The (year, month) after ``today``'s: the month a progress meeting is planned for."""
+    return (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+
+
 def rota_year(organiser: Organisation, year: int, *, today: dt.date | None = None) -> Rota:
     """The twelve months of ``organiser``'s rota in ``year``, each with its meeting or the rota's
     proposal. Three queries, whatever the number of units: the candidates, the last meeting of

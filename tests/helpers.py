@@ -4,9 +4,17 @@ bound to units, API clients logged in as them, and the nested-set invariants of 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.http import HttpRequest
@@ -153,3 +161,60 @@ def rollup_differences() -> list[str]:
     from orgs.rollups import unit_rollups_differences
 
     return unit_rollups_differences() + assessment_rollups_differences()
+
+
+# ---------------------------------------------------------------------------------------------
+# A real Celery worker (CI's second run has a broker)
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a process started by a test."""
+    s = connections["default"].settings_dict
+    if connections["default"].vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@dataclass
+class Worker:
+    queue: str
+    output: str = ""
+
+
+@contextmanager
+def real_worker(**env: str) -> Iterator[Worker]:
+    """A Celery worker process on a queue of its own, against the test database and the broker in
+    CELERY_BROKER_URL; skipped without a broker unless REQUIRE_BROKER says it must run. Its output
+    is in ``worker.output`` once the block has ended."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        if os.environ.get("REQUIRE_BROKER"):
+            pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
+        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
+    worker = Worker(queue=f"test-{uuid.uuid4().hex[:8]}")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+        [sys.executable, "-m", "celery", "-A", "yuxi_campaign", "worker", "--pool", "solo", "-Q"]
+        + [worker.queue, "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            worker.output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            worker.output, _ = process.communicate()
+
+
+def wait_until(done: Callable[[], bool], seconds: float = 60) -> bool:
+    """Polls ``done`` until it holds or the time is up; returns its last answer."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return done()

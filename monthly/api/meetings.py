@@ -5,6 +5,7 @@ which unit the rota proposes for a month and why. Each write is one service call
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -128,8 +129,8 @@ class ProposalSerializer(serializers.Serializer):
 
 
 class ProposalQuerySerializer(serializers.Serializer):
-    year = WholeNumberField(min_value=2000, max_value=2100)
-    month = WholeNumberField(min_value=1, max_value=12)
+    year = WholeNumberField(min_value=2000, max_value=2100, required=False)
+    month = WholeNumberField(min_value=1, max_value=12, required=False)
     organiser = WholeNumberField(required=False)
 
 
@@ -192,8 +193,8 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int, required=True),
-            OpenApiParameter("month", int, required=True, description="1 to 12"),
+            OpenApiParameter("year", int, description="default: the year of next month"),
+            OpenApiParameter("month", int, description="1 to 12; default: next month"),
             OpenApiParameter("organiser", int, description="default: the city of the caller's tree"),
         ],
         responses={200: ProposalSerializer, **errors(400, 404)},
@@ -205,7 +206,8 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         query = ProposalQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         organiser = _organiser(request.user, query.validated_data.get("organiser"))
+        year, month = selectors.next_month(timezone.localdate())
         proposal = selectors.meeting_proposal(
-            organiser, query.validated_data["year"], query.validated_data["month"]
+            organiser, query.validated_data.get("year", year), query.validated_data.get("month", month)
         )
         return Response(ProposalSerializer(proposal).data)

@@ -68,10 +68,6 @@ def _repeated(request) -> bool:
     return any(len(values) > 1 for _name, values in request.POST.lists())
 
 
-def _next_month(today) -> tuple[int, int]:
-    return (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-
-
 @login_required
 @require_GET
 def meeting_year(request):
@@ -81,7 +77,7 @@ def meeting_year(request):
     today = timezone.localdate()
     year = _number(request.GET.get("year"), 2000, 2100) or today.year
     rota = selectors.rota_year(organiser, year, today=today)
-    next_year, next_month = _next_month(today)
+    next_year, next_month = selectors.next_month(today)
     upcoming = next((m for m in rota.months if m.status == "proposed"), None)
     switch = list(selectors.rota_switch_for_user(request.user)[:20])
     return render(
@@ -136,7 +132,7 @@ def meeting_proposal(request):
     # Queries: session/user, the organiser, the rota's three.
     organiser = _organiser(request, request.GET.get("org"))
     today = timezone.localdate()
-    default_year, default_month = _next_month(today)
+    default_year, default_month = selectors.next_month(today)
     year = _number(request.GET.get("year"), 2000, 2100) or default_year
     month = _number(request.GET.get("month"), 1, 12) or default_month
     item = selectors.rota_year(organiser, year, today=today).month(month)

@@ -1,14 +1,10 @@
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from assessments import services
@@ -16,7 +12,7 @@ from assessments.models import Assessment, Event, Notification, State
 from assessments.notifications import notify_event
 from assessments.tasks import notify_event as notify_event_task
 from demo.drive import drive_to, end_notice
-from tests.helpers import api_client_for
+from tests.helpers import api_client_for, real_worker, wait_until
 from yuxi_campaign.celery import app
 from yuxi_campaign.core.jobs import beat_schedule, run_due_jobs
 
@@ -128,68 +124,18 @@ def test_the_beat_schedule_names_registered_tasks():
         assert entry["task"] in app.tasks
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_closes_a_notice(world):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        if os.environ.get("REQUIRE_BROKER"):
-            pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
-        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
     a = drive_to(world.declare(), State.IN_NOTICE, cast=world.cast)
     end_notice(a)
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and app
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "yuxi_campaign",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with real_worker() as worker:
         from assessments.tasks import close_due_notices
 
-        close_due_notices.apply_async(queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if Assessment.objects.get(pk=a.pk).state == State.NAMED:
-                break
-            time.sleep(0.5)
-        assert Assessment.objects.get(pk=a.pk).state == State.NAMED
+        close_due_notices.apply_async(queue=worker.queue)
+        assert wait_until(lambda: Assessment.objects.get(pk=a.pk).state == State.NAMED)
         assert Event.objects.get(assessment=a, action="close_notice").actor is None
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-    assert "close_due_notices" in output
+    assert "close_due_notices" in worker.output
 
 
 def test_queuing_a_task_without_a_broker_reaches_for_no_server(world, caplog):

@@ -2,17 +2,11 @@
 who asked (nobody else), without a broker and with a real Celery worker, and the clean-up."""
 
 import datetime as dt
-import os
 import random
-import subprocess
-import sys
 import threading
-import time
-import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from assessments.models import Assessment, Round
@@ -22,7 +16,7 @@ from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
 from tests.core.helpers import as_decimal, csv_rows, result_line, xlsx_rows
-from tests.helpers import api_client_for, login, make_user, tree_rows
+from tests.helpers import api_client_for, login, make_user, real_worker, tree_rows, wait_until
 from yuxi_campaign.core import export_sources
 from yuxi_campaign.core.export_jobs import export_job_run, export_job_start, export_jobs_cleanup
 from yuxi_campaign.core.export_sources import Rows
@@ -365,77 +359,28 @@ def test_the_clean_up_is_a_periodic_job(world, counting_source):
 # A real worker, through the broker
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_writes_the_export_the_owner_downloads(world, private_media):
     from tests.assessments.test_results import make_assessment
     from yuxi_campaign.core.tasks import run_export
 
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        if os.environ.get("REQUIRE_BROKER"):
-            pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
-        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
     for n, org in enumerate(Organisation.objects.filter(level="village").order_by("code")):
         make_assessment(org, 2024, final=Decimal(70 + n))
     job = ExportJob.objects.create(
         user=world.leader, source="results", params={"year": "2024"}, format="xlsx"
     )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-        "PRIVATE_MEDIA_ROOT": str(private_media),  # the worker writes where this test reads
-    }
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and app
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "yuxi_campaign",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        run_export.apply_async(args=[job.pk], queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+    # the worker writes where this test reads
+    with real_worker(PRIVATE_MEDIA_ROOT=str(private_media)) as worker:
+        run_export.apply_async(args=[job.pk], queue=worker.queue)
+
+        def finished() -> bool:
             job.refresh_from_db()
-            if job.status in ("done", "failed"):
-                break
-            time.sleep(0.5)
+            return job.status in ("done", "failed")
+
+        wait_until(finished)
         assert (job.status, job.error) == ("done", "")
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-    assert "run_export" in output
+    assert "run_export" in worker.output
     client = api_client_for(world.leader)
     expected = client.get("/api/v1/results/", {"year": 2024, "page_size": 1000}).json()["results"]
     download = client.get(f"/api/v1/exports/{job.pk}/download/")

@@ -71,6 +71,18 @@ def test_the_proposal_explains_itself_with_each_countys_count_and_last_meeting(r
     assert body["meeting"] is None
 
 
+def test_the_proposal_without_a_month_is_for_next_month(rota, api_for, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2024, 12, 20))
+    api = api_for(rota.admin)
+    default = api.get("/api/v1/meetings/proposal/")
+    assert default.status_code == 200, default.json()
+    assert default.json() == api.get("/api/v1/meetings/proposal/", {"year": 2025, "month": 1}).json()
+    only_month = api.get("/api/v1/meetings/proposal/", {"month": 3})  # the year of next month
+    assert only_month.json() == api.get("/api/v1/meetings/proposal/", {"year": 2025, "month": 3}).json()
+    bad = api.get("/api/v1/meetings/proposal/", {"month": 13})
+    assert bad.status_code == 400 and "month" in bad.json()
+
+
 def test_an_override_needs_a_reason_and_is_recorded_with_the_reason_and_who(rota):
     first = schedule(rota.city, 2024, 1, rota.admin)
     proposed = selectors.meeting_proposal(rota.city, 2024, 2).host

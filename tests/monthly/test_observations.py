@@ -27,7 +27,7 @@ from monthly.models import (
     RubricItem,
 )
 from monthly.tasks import flag_missing_observations
-from tests.helpers import api_client_for, login, make_user
+from tests.helpers import api_client_for, login, make_user, real_worker, wait_until
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
 from yuxi_campaign.core.jobs import run_due_jobs
 
@@ -758,60 +758,13 @@ def test_the_evidence_clean_up_leaves_observation_photos_alone(people, settings)
 def test_a_real_celery_worker_flags_last_months_missing_counties(tree):
     """The task through a broker and a worker process (CI's second run): the counties nobody
     observed last month (by the real clock) are flagged."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import uuid
-
-    from tests.assessments.test_jobs import _database_url
-
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        if os.environ.get("REQUIRE_BROKER"):
-            pytest.fail("REQUIRE_BROKER is set but CELERY_BROKER_URL is not")
-        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (CI's second run does)")
     people = People(tree)
     observe(people)  # the first county was observed last month; the second was not
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and app
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "yuxi_campaign",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        flag_missing_observations.apply_async(queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not ObservationMiss.objects.exists():
-            time.sleep(0.5)
+    with real_worker() as worker:
+        flag_missing_observations.apply_async(queue=worker.queue)
+        wait_until(ObservationMiss.objects.exists)
         when = last_month_day()
         assert list(ObservationMiss.objects.values_list("unit_id", "year", "month")) == [
             (people.tree.other_county.pk, when.year, when.month)
         ]
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-    assert "flag_missing_observations" in output
+    assert "flag_missing_observations" in worker.output

@@ -8,7 +8,6 @@ from .meetings import (
     meeting_update,
     record_event,
 )
-from .observation_photos import PHOTO_MAX_BYTES, image_store
 from .observations import (
     DEFAULT_RUBRIC,
     observation_create,
@@ -29,8 +28,6 @@ from .sites import (
 
 __all__ = [
     "DEFAULT_RUBRIC",
-    "PHOTO_MAX_BYTES",
-    "image_store",
     "meeting_attachment_add",
     "meeting_attachment_delete",
     "meeting_schedule",

@@ -6,10 +6,8 @@ row and removed again if the transaction fails."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from assessments.storage import evidence_storage
@@ -20,7 +18,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, Wron
 from .. import policy, selectors
 from ..models import ModelSite, MonthlyEvent, SiteKind, SitePhoto, SiteStatus, SiteVisit
 from ..models.sites import DESCRIPTION_MAX, HIGHLIGHT_MAX, NOTE_MAX
-from ..photos import photo_check
+from ..photos import photo_check, photo_store, photos_delete
 from ..site_kinds import default_kind_rows
 
 MAX_PHOTOS = 20
@@ -237,9 +235,7 @@ def site_photo_add(*, actor: User, site_id, upload, caption="") -> SitePhoto:
         with transaction.atomic(durable=True):
             return _site_photo_add(actor, site_id, upload, caption, written)
     except BaseException:
-        storage = evidence_storage()
-        for name in written:
-            storage.delete(name)
+        photos_delete(written)
         raise
 
 
@@ -250,16 +246,7 @@ def _site_photo_add(actor, site_id, upload, caption, written: list[str]) -> Site
     if count >= MAX_PHOTOS:
         raise _invalid("file", f"每个示范点最多 {MAX_PHOTOS} 张照片：请先删除不需要的照片")
     photo = photo_check(upload)
-    storage = evidence_storage()
-    stem = f"{PHOTO_FOLDER}/{uuid.uuid4().hex}"
-    names = []
-    for suffix, content in (("", photo.content), ("-thumb", photo.thumbnail)):
-        name = f"{stem}{suffix}.{photo.extension}"
-        written.append(name)  # before the write: a write that fails half-way is removed too
-        saved = storage.save(name, ContentFile(content))
-        if saved != name:
-            written.append(saved)
-        names.append(saved)
+    names = photo_store(photo, PHOTO_FOLDER, written)
     row = SitePhoto.objects.create(
         site=site,
         stored_name=names[0],

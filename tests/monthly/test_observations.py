@@ -385,15 +385,16 @@ def test_a_big_photo_is_shrunk_and_webp_is_accepted(people):
 
 
 @pytest.mark.parametrize(
-    "name, content",
+    "name, content, message",
     [
-        ("photo.jpg", b"this is a text file, not a photo"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"broken" * 10),  # the right signature, then nothing valid
-        ("photo.gif", None),  # a real GIF: not one of the formats taken
+        ("photo.jpg", b"this is a text file, not a photo", "文件内容不是图片：只接受 jpg、png、webp 照片"),
+        # the right signature, then nothing valid
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "图片文件已损坏，无法读取"),
+        ("photo.gif", None, "不支持的图片格式（GIF）：只接受 jpg、png、webp 照片"),  # a real GIF
     ],
     ids=["text-named-jpg", "truncated-png", "gif"],
 )
-def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(people, name, content):
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(people, name, content, message):
     if content is None:
         buffer = io.BytesIO()
         Image.new("RGB", (10, 10)).save(buffer, "GIF")
@@ -403,15 +404,13 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(people, nam
         services.observation_photo_add(
             actor=people.city_admin, observation_id=o.pk, upload=upload(name, content, "image/jpeg")
         )
-    assert refused.value.fields["photo"] == ["文件不是有效的图片：只接受 jpg、png、webp 格式的照片"]
+    assert refused.value.fields["photo"] == [message]
     assert ObservationPhoto.objects.count() == 0 and stored_files() == []
     assert not ObservationEvent.objects.filter(action="photo_add").exists()
 
 
-def test_a_photo_over_the_size_cap_is_refused(people, monkeypatch):
-    from monthly.services import observation_photos
-
-    monkeypatch.setattr(observation_photos, "PHOTO_MAX_BYTES", 100)
+def test_a_photo_over_the_size_cap_is_refused(people, settings):
+    settings.PHOTO_MAX_BYTES = 100
     o = observe(people)
     with pytest.raises(InvalidInput) as refused:
         services.observation_photo_add(actor=people.city_admin, observation_id=o.pk, upload=upload())
@@ -558,7 +557,7 @@ def test_the_api_patch_uploads_and_answers(people):
         {"photo": upload("x.jpg", b"not an image")},
         format="multipart",
     )
-    assert refused.status_code == 400 and "不是有效的图片" in refused.json()["detail"]
+    assert refused.status_code == 400 and "文件内容不是图片" in refused.json()["detail"]
     county = api_client_for(people.county_leader)
     answer = county.post(
         f"/api/v1/observations/{o.pk}/problems/{p.pk}/answer/",
@@ -658,7 +657,7 @@ def test_a_text_file_named_jpg_is_refused_on_the_page(people):
     response = client.post(
         f"/observations/{o.pk}/photos/", {"photo": upload("a.jpg", b"hello", "image/jpeg")}, follow=True
     )
-    assert "不是有效的图片" in response.content.decode()
+    assert "文件内容不是图片" in response.content.decode()
     assert ObservationPhoto.objects.count() == 0 and stored_files() == []
 
 

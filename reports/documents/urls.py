@@ -6,8 +6,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("documents/notice/", views.notice, name="document_notice"),
-    path("documents/naming/", views.naming, name="document_naming"),
-    path("documents/circular/", views.circular, name="document_circular"),
+    path("documents/notice/", views.issued, {"kind": "notice"}, name="document_notice"),
+    path("documents/naming/", views.issued, {"kind": "naming"}, name="document_naming"),
+    path("documents/circular/", views.issued, {"kind": "circular"}, name="document_circular"),
     path("documents/score-sheet/<int:pk>/", views.score_sheet, name="document_score_sheet"),
 ]

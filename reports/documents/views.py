@@ -25,48 +25,30 @@ from .docx import DOCX_TYPE, build_docx
 from .params import DocumentParams, document_params, score_sheet_format
 from .score_sheet import score_sheet_document
 
+# kind → what the document says, whom it lists, and under which argument the list goes
+KINDS = {
+    "notice": (content.notice_document, selectors.notice_units, "notices"),
+    "naming": (content.naming_document, selectors.named_units, "units"),
+    "circular": (content.circular_document, selectors.circular_units, "circular"),
+}
 
-def _notice(request, p: DocumentParams) -> content.Document:
-    return content.notice_document(
+
+def _document(request, kind: str, p: DocumentParams) -> content.Document:
+    build, listed, argument = KINDS[kind]
+    extra = {}
+    if kind == "notice":  # the public notice says where citizens raise an objection
+        extra["objection_url"] = request.build_absolute_uri(reverse("notice_list"))
+    return build(
         org=p.org,
         round_=p.round,
         target=p.target,
         level=p.level,
-        notices=selectors.notice_units(p.org, p.round, p.target, p.level),
-        issuer=selectors.issuer_for(p.org),
-        serial=p.serial,
-        objection_url=request.build_absolute_uri(reverse("notice_list")),
-        today=timezone.localdate(),
-    )
-
-
-def _naming(request, p: DocumentParams) -> content.Document:
-    return content.naming_document(
-        org=p.org,
-        round_=p.round,
-        target=p.target,
-        level=p.level,
-        units=selectors.named_units(p.org, p.round, p.target, p.level),
         issuer=selectors.issuer_for(p.org),
         serial=p.serial,
         today=timezone.localdate(),
+        **{argument: listed(p.org, p.round, p.target, p.level)},
+        **extra,
     )
-
-
-def _circular(request, p: DocumentParams) -> content.Document:
-    return content.circular_document(
-        org=p.org,
-        round_=p.round,
-        target=p.target,
-        level=p.level,
-        circular=selectors.circular_units(p.org, p.round, p.target, p.level),
-        issuer=selectors.issuer_for(p.org),
-        serial=p.serial,
-        today=timezone.localdate(),
-    )
-
-
-BUILDERS = {"notice": _notice, "naming": _naming, "circular": _circular}
 
 
 def _respond(request, document: content.Document, fmt: str, context: dict) -> HttpResponse:
@@ -93,7 +75,7 @@ def _issued(request, kind: str) -> HttpResponse:
         return refusal(request, exc.detail, 400, exc.fields)
     except OutOfScope:
         raise Http404(_("Not found, or outside your scope")) from None
-    document = BUILDERS[kind](request, p)
+    document = _document(request, kind, p)
     context = {
         "form": {
             "kind": kind,
@@ -114,20 +96,9 @@ def _issued(request, kind: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def notice(request):
-    return _issued(request, "notice")
-
-
-@login_required
-@require_safe
-def naming(request):
-    return _issued(request, "naming")
-
-
-@login_required
-@require_safe
-def circular(request):
-    return _issued(request, "circular")
+def issued(request, kind: str):
+    """公示, 命名 or 通报 (``kind`` from the URL)."""
+    return _issued(request, kind)
 
 
 @login_required

@@ -33,8 +33,11 @@ run: seed
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py runserver_with_jobs $(HOST):$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; `TEST_WORKERS=0` runs it in this one),
+# each with its own test database.
+TEST_WORKERS ?= auto
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

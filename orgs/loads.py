@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Max, Model, Q
 from django.db.models.expressions import RawSQL
 
+from yuxi_campaign.core.stamps import stamp_bump
+
 from . import rules
 
 # The columns of a new unit, in the order ``tree_plan`` builds its rows.
@@ -75,7 +77,8 @@ def codes_q(codes: Iterable[str]) -> Q:
 
 def rows_copy(*, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Write ``rows`` (tuples in ``columns`` order) into ``table`` once: COPY on PostgreSQL,
-    one executemany elsewhere."""
+    one executemany elsewhere. COPY passes by the data stamp's watch: the stamp is bumped here."""
+    stamp_bump()
     qn = connection.ops.quote_name
     names = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cursor:

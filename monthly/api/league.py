@@ -4,11 +4,15 @@ computed by ``monthly.league``; the parameters are checked there (Chinese messag
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from orgs.models import Organisation
 from yuxi_campaign.core.export_api import ExportMixin, export_schema
 from yuxi_campaign.core.schema import errors
+from yuxi_campaign.core.stamps import stamp_cached
 
 from .. import league
 
@@ -112,6 +116,16 @@ class LeagueViewSet(ExportMixin, viewsets.GenericViewSet):
         # Queries: the round years, the parent unit (a default or ``within``); the weights; pace
         # (children, unit rollups, title rollups) for this year and the previous month's; the
         # observations of both months; the assessment means. None grows with the units.
+        # The answer as given for the same unit, role, query, language and day, unless the data
+        # has changed since (core.stamps).
+        user = request.user
+        key = (
+            f"league:{user.org_id}:{user.is_superuser}:{user.role}:{request.build_absolute_uri()}:"
+            f"{get_language()}:{timezone.localdate()}"
+        )
+        return Response(stamp_cached(key, lambda: self._answer(request)))
+
+    def _answer(self, request) -> dict:
         result, _query = league.league_for_user(request.user, request.query_params, trend=False)
         page = self.paginate_queryset([LeagueRowView(r, result) for r in result.rows])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data

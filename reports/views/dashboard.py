@@ -11,7 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +23,7 @@ from assessments import policy
 from monthly.league import monthly_board
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 from yuxi_campaign.core.exports import export_response
+from yuxi_campaign.core.stamps import stamp_cached
 
 from .. import selectors
 from ..selectors import LEVEL_LABELS
@@ -71,6 +76,18 @@ def dashboard(request):
     user = request.user
     if not policy.may_see_dashboard(user):
         raise PermissionDenied(_("The dashboard is for the organisation department and unit leaders."))
+    if "export" in request.GET:
+        return _export(request)
+    # The page as built for the same scope, query, language and day, unless the data has changed
+    # since (core.stamps); what it shows depends on the user's unit only (scope and breadcrumb).
+    query = "&".join(f"{k}={request.GET.get(k, '')}" for k in ("org", "year", "level"))
+    key = f"dashboard:{user.org_id}:{user.is_superuser}:{query}:{get_language()}:{timezone.localdate()}"
+    scope_name, body = stamp_cached(key, lambda: _body(request))
+    return render(request, "reports/dashboard.html", {"scope_name": scope_name, "body": body})
+
+
+def _board(request):
+    user = request.user
     try:
         scope = selectors.report_scope(user, request.GET.get("org"), path=True)
     except OutOfScope:
@@ -80,15 +97,23 @@ def dashboard(request):
         round_ = selectors.report_round(request.GET.get("year"), rounds)
     except InvalidInput:
         raise Http404(_("There is no round for this year.")) from None
-    years, year = [r.year for r in rounds], round_.year
+    years = [r.year for r in rounds]
+    return scope, round_, years, selectors.dashboard(scope, round_.year, years, request.GET.get("level"))
 
-    board = selectors.dashboard(scope, year, years, request.GET.get("level"))
-    tables = board.tables()
-    for table in tables.values():  # ?export=xlsx|csv&table=<name>: that table as a file
+
+def _export(request):
+    """?export=xlsx|csv&table=<name>: that table of the page as a file (never cached)."""
+    *_, board = _board(request)
+    for table in board.tables().values():
         if (response := export_response(request, table)) is not None:
             return response
-    if "export" in request.GET:
-        raise BadRequest(_("There is no table of that name on this page."))
+    raise BadRequest(_("There is no table of that name on this page."))
+
+
+def _body(request) -> tuple[str, str]:
+    scope, round_, years, board = _board(request)
+    tables = board.tables()
+    year = round_.year
     context = {
         "scope": scope,
         "year": year,
@@ -112,7 +137,8 @@ def dashboard(request):
         ],
         "documents": _documents(scope, year),
     }
-    return render(request, "reports/dashboard.html", context)
+    body = render_to_string("reports/_dashboard_body.html", context, request=request)
+    return str(scope.name), mark_safe(body)  # noqa: S308 - our own template's output
 
 
 def _documents(scope, year: int) -> list[tuple[str, str]]:

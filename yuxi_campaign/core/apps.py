@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "yuxi_campaign.core"
     label = "core"
     verbose_name = "Plumbing"
+
+    def ready(self) -> None:
+        from .stamps import stamps_install
+
+        stamps_install()

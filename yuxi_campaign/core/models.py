@@ -59,3 +59,17 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class DataStamp(models.Model):
+    """One row (id 1) whose value grows after every committed write of the campaign's data
+    (``core.stamps``): the key under which cached pages are kept."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "core_datastamp"
+
+    def __str__(self) -> str:
+        return f"data stamp {self.value}"

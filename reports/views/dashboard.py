@@ -103,7 +103,7 @@ def _board(request):
 
 def _export(request):
     """?export=xlsx|csv&table=<name>: that table of the page as a file (never cached)."""
-    *_, board = _board(request)
+    board = _board(request)[-1]
     for table in board.tables().values():
         if (response := export_response(request, table)) is not None:
             return response

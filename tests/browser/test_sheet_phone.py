@@ -28,6 +28,17 @@ except ImportError:  # the chromium_browser fixture skips these tests (or fails 
 pytestmark = pytest.mark.browser
 
 MAX_TAPS = 12
+# Everything a finger aims at on the sheet (a radio is aimed at through its label).
+TARGETS = (
+    "main a, main button:not([aria-hidden=true]), main summary, main select, main textarea, "
+    "main input:not([type=radio]):not([type=hidden]), main .veto label"
+)
+SMALL_TARGETS = f"""() => {{
+  const shown = [...document.querySelectorAll("{TARGETS}")].filter((e) => e.getClientRects().length);
+  return [shown.length, shown
+    .map((e) => [e.outerHTML.slice(0, 80), Math.round(e.getBoundingClientRect().height)])
+    .filter(([, height]) => height < 44)];
+}}"""
 
 
 class Taps:
@@ -115,6 +126,8 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
     for i in indicators:
         assert page.input_value(f"#score-{i.pk}") == expected[i.pk]
     shot(page, "2-uploaded", full_page=False)
+    shown, small = page.evaluate(SMALL_TARGETS)
+    assert shown > 3 * len(indicators) and small == [], "tap targets of at least 44 px"
 
     # A file that is not what it says: the refusal in Chinese next to the indicator, nothing kept,
     # the typed scores untouched. (Not counted: a mistake, not part of the sheet's cost.)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("assessments/bulk/", actions.bulk_transition, name="bulk_transition"),
     path("assessments/<int:pk>/", detail.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/sheet/<str:stage>/", sheet.assessment_sheet, name="assessment_sheet"),
+    path(
+        "assessments/<int:pk>/sheet/<str:stage>/autosave/",
+        sheet.sheet_autosave,
+        name="assessment_sheet_autosave",
+    ),
     path("assessments/<int:pk>/transition/", actions.transition, name="assessment_transition"),
     path("assessments/<int:pk>/evidence/", sheet.evidence_upload, name="evidence_upload"),
     path("assessments/<int:pk>/evidence/<int:eid>/delete/", sheet.evidence_remove, name="evidence_remove"),

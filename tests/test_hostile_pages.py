@@ -23,6 +23,10 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
         ["version", "do", "score-{indicator}", "comment-{indicator}", "veto-{indicator}"],
         "operator",
     ),
+    "assessment_sheet_autosave": (
+        ["version", "score-{indicator}", "comment-{indicator}", "veto-{indicator}"],
+        "operator",
+    ),
     "evidence_upload": (["indicator", "file"], "operator"),
     "evidence_remove": ([], "operator"),
     "objection_decide": (["decision", "reason", "next"], "leader"),
@@ -84,6 +88,7 @@ ACT_ON_ANY_BODY = {"evidence_remove", "logout", "site_photo_delete", "meeting_at
 FORM_VALUES = [NUL, "\x00", "１", "١", "²", "1_0", "9" * 40, "-1", "1.5", "NaN", LONG, ""]
 VALID = {
     ("assessment_sheet", "score-{indicator}"): {"1.5"},
+    ("assessment_sheet_autosave", "score-{indicator}"): {"1.5"},
     # Any text without NUL is a citizen's complaint (until the throttle stops the sixth).
     ("objection_form", "content"): set(FORM_VALUES) - {NUL, "\x00", ""},
     # Any text within its length is a meeting's record (the scene's record starts empty).

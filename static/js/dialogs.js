@@ -10,6 +10,7 @@ document.addEventListener("click", (event) => {
   if (closer) closer.closest("dialog")?.close();
 });
 document.addEventListener("submit", (event) => {
+  if (event.defaultPrevented) return; // held back by the page (e.g. until its autosave ends)
   const message = event.submitter?.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });

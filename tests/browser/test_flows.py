@@ -118,17 +118,14 @@ def test_an_operator_fills_in_and_submits_the_self_assessment(
 
     required = evidence_indicators(a)
     assert required, "the default village set has indicators that need evidence"
-    for indicator in required:
-        page.select_option("#ev-indicator", str(indicator.pk))
+    for indicator in required:  # uploaded next to its indicator, without leaving the page
         page.set_input_files(
-            "#ev-file",
+            f"#file-{indicator.pk}",
             files=[{"name": f"{indicator.code}台账.pdf", "mimeType": "application/pdf", "buffer": PDF}],
         )
-        with page.expect_navigation():
-            page.locator("#evidence form.upload button[type=submit]").click()
-        expect(success_message(page)).to_be_visible()
+        expect(page.locator(f"#evidence-{indicator.pk} .files a")).to_have_text(f"{indicator.code}台账.pdf")
     assert Evidence.objects.filter(assessment=a).count() == len(required)
-    assert page.locator("#evidence ul.plain li a").count() == len(required)
+    assert page.locator("#sheet .evidence .files a").count() == len(required)
     shot(page, "4-evidence")
 
     with page.expect_navigation():

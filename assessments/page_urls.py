@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, detail, lists, sheet
+from .views import actions, detail, lists, sheet, workbook
 
 urlpatterns = [
     path("", lists.home, name="home"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("assessments/bulk/", actions.bulk_transition, name="bulk_transition"),
     path("assessments/<int:pk>/", detail.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/sheet/<str:stage>/", sheet.assessment_sheet, name="assessment_sheet"),
+    path("assessments/<int:pk>/sheet/<str:stage>/workbook/", workbook.sheet_workbook, name="sheet_workbook"),
+    path(
+        "units/<int:org_pk>/groups-workbook/<int:year>/<str:stage>/",
+        workbook.groups_workbook,
+        name="groups_workbook",
+    ),
     path("assessments/<int:pk>/transition/", actions.transition, name="assessment_transition"),
     path("assessments/<int:pk>/evidence/", sheet.evidence_upload, name="evidence_upload"),
     path("assessments/<int:pk>/evidence/<int:eid>/delete/", sheet.evidence_remove, name="evidence_remove"),

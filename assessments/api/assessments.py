@@ -55,9 +55,10 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_renderers(self):
         """A score sheet's GET also answers an Excel workbook (``?format=xlsx`` or ``Accept``);
-        every other action keeps the default renderers (and DRF's answer to an unknown format)."""
+        every other action and method keeps the default renderers (and DRF's answer to an unknown
+        format)."""
         renderers = super().get_renderers()
-        if getattr(self, "action", None) in workbook_api.WORKBOOK_ACTIONS:
+        if self.request.method == "GET" and getattr(self, "action", None) in workbook_api.WORKBOOK_ACTIONS:
             renderers.append(workbook_api.WorkbookRenderer())
         return renderers
 
@@ -110,11 +111,8 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         a = self._assessment(pk)
         if stage not in Stage.values:
             raise OutOfScope(f"没有“{stage}”评分表：可选 self、review、recheck")
-        if workbook_api.wants_workbook(request):
-            if request.method != "GET":
-                workbook_api.json_answer(request)
-            else:
-                return workbook_api.sheet_download(request, a, stage)
+        if workbook_api.wants_workbook(request):  # a GET only (get_renderers)
+            return workbook_api.sheet_download(request, a, stage)
         if request.method == "PUT":
             body = request.data if isinstance(request.data, dict) else {}
             a = services.scores_save(
@@ -161,6 +159,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         methods=["get", "put"],
         url_path="group-workbook",
         parser_classes=[workbook_api.WorkbookParser],
+        metadata_class=None,  # OPTIONS would describe PUT through get_object, which needs an id
     )
     def group_workbook(self, request):
         """The sheets of a unit's groups the caller may fill now, one worksheet each (GET), or the

@@ -219,7 +219,7 @@ def groups_workbook_schema(view):
         parameters=GROUP_PARAMETERS,
         responses={
             (200, XLSX): WORKBOOK,
-            **{(c, "application/json"): r for c, r in errors(404, 409).items()},
+            **{(c, "application/json"): r for c, r in errors(400, 404, 409).items()},
         },
         description="Every sheet of the unit's groups that the caller may fill now (policy decides, per "
         "assessment), one worksheet each; 409 when there is none.",

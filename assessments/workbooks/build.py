@@ -1,27 +1,18 @@
-"""Score sheets as Excel workbooks, for officials who fill them in offline: one worksheet per
-assessment (one sheet of one stage), pre-filled with the indicators, their maxima, guides and the
-values saved so far, with data validation and locked cells except the ones to fill. A hidden,
-signed worksheet carries what the upload needs: the assessment, the stage, its version at download
-and the values the workbook was filled from (so a stale upload can name what changed since).
-
-Reads only: ``workbook_for_sheet`` / ``workbook_for_groups`` build the file, ``read_workbook``
-turns an upload back into rows for ``services.workbook_save``, which writes them through the
-score sheet service (the same checks as the API)."""
+"""Writing the workbook: what goes in (one query each for the assessments, their indicators and
+their saved scores, whatever their number) and how it looks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.core import signing
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -29,49 +20,27 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Indicator, applies
 from orgs.models import Organisation
-from yuxi_campaign.core.errors import InvalidInput
-from yuxi_campaign.core.exports import CONTENT_TYPES, LOCAL, text_width
+from yuxi_campaign.core.exports import LOCAL, text_width
 
-from . import policy
-from .labels import STAGE_LABELS, TARGET_LABELS, zh
-from .models import Assessment, Score, Stage
-
-XLSX = CONTENT_TYPES["xlsx"]
-SALT = "assessments.workbook"
-META_TITLE = "校验信息"
-MAX_BYTES = 5 * 1024 * 1024  # an upload: a filled sheet of 20 indicators is about 15 KB
-MAX_UNPACKED = 50 * 1024 * 1024  # what its parts may unpack to (a zip bomb is refused before reading)
-FIRST_ROW = 4  # rows 1–2 title and notes, 3 the headers
-PASS, FAIL = "通过", "不通过"
-
-# Columns: (header, width). Score, veto and note are the only cells left unlocked.
-COLUMNS = [
-    ("编号", 8),
-    ("维度", 14),
-    ("指标", 26),
-    ("评分标准", 60),
-    ("满分", 7),
-    ("得分", 9),
-    ("一票否决", 11),
-    ("说明", 40),
-]
-CODE, DIMENSION, TITLE, GUIDE, MAX, SCORE, VETO, NOTE = (get_column_letter(n) for n in range(1, 9))
-FIELD_COLUMNS = {"indicator": CODE, "score": SCORE, "veto_passed": VETO, "comment": NOTE}
-WORKSHEET_NAME = re.compile(r"[\\/*?:\[\]]")
-
-UNSAVED = "工作簿未导入，没有保存任何内容："
-NOT_A_WORKBOOK = "上传的文件不是 Excel 工作簿（.xlsx），请上传从本系统下载并填写的评分工作簿"
-NOT_OURS = "该工作簿不是从本系统下载的评分表（缺少校验信息），请先下载评分工作簿再填写"
-TAMPERED = "工作表“{ws}”的校验信息（评估、版本号）被改动，无法确认它是哪一张评分表，请重新下载后填写"
-
-
-@dataclass(frozen=True)
-class Expected:
-    """The sheets an upload may carry: those of ``ids`` at ``stage``; ``what`` names them."""
-
-    ids: frozenset[int]
-    stage: str
-    what: str
+from .. import policy
+from ..labels import TARGET_LABELS, zh
+from ..models import Assessment, Score, Stage
+from .layout import (
+    COLUMNS,
+    FAIL,
+    FIRST_ROW,
+    MAX,
+    META_TITLE,
+    NOTE,
+    PASS,
+    SALT,
+    SCORE,
+    VETO,
+    WORKSHEET_NAME,
+    XLSX,
+    Expected,
+    stage_zh,
+)
 
 
 @dataclass
@@ -82,24 +51,6 @@ class Entry:
     stage: str
     indicators: list[Indicator]
     scores: dict[int, Score]
-
-
-@dataclass
-class SheetInput:
-    """One worksheet of an upload, read back: whose sheet, as of which version, and its rows with
-    the cell each came from."""
-
-    worksheet: str
-    assessment_id: int
-    stage: str
-    version: int
-    unit: str
-    year: int
-    snapshot: dict[str, list]  # indicator code -> [score, comment, veto] at download
-    rows: list[dict] = field(default_factory=list)
-    cells: list[int] = field(default_factory=list)  # the worksheet row of each of ``rows``
-    errors: list[str] = field(default_factory=list)  # problems found while reading
-    unchanged: bool = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,10 +120,6 @@ def groups_expected(org, year: int, stage: str) -> Expected:
 
 # ---------------------------------------------------------------------------------------------
 # Writing
-
-
-def stage_zh(stage: str) -> str:
-    return zh(STAGE_LABELS[stage])
 
 
 def _title(a: Assessment, stage: str) -> str:
@@ -372,156 +319,3 @@ def workbook_response(content: bytes, name: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading an upload back
-
-
-def _open(content: bytes):
-    """The workbook, or InvalidInput when the bytes are not one (empty, text, any other zip, too
-    big once unpacked)."""
-    if not content:
-        raise InvalidInput("上传的文件是空的：" + NOT_A_WORKBOOK, fields={"file": [NOT_A_WORKBOOK]})
-    if len(content) > MAX_BYTES:
-        message = f"工作簿不能超过 {MAX_BYTES // (1024 * 1024)} MB"
-        raise InvalidInput(message, fields={"file": [message]})
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise InvalidInput(NOT_A_WORKBOOK, fields={"file": [NOT_A_WORKBOOK]})
-            if "xl/workbook.xml" not in archive.namelist():
-                raise InvalidInput(NOT_A_WORKBOOK, fields={"file": [NOT_A_WORKBOOK]})
-        return load_workbook(io.BytesIO(content), data_only=True)
-    except InvalidInput:
-        raise
-    # What openpyxl raises on a damaged or foreign file varies with the damage.
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError):
-        raise InvalidInput(NOT_A_WORKBOOK, fields={"file": [NOT_A_WORKBOOK]}) from None
-    except Exception as exc:  # noqa: BLE001 - an XML parser error of a damaged part, whatever its class
-        if exc.__class__.__module__.startswith(("xml.", "openpyxl", "zipfile", "lxml")):
-            raise InvalidInput(NOT_A_WORKBOOK, fields={"file": [NOT_A_WORKBOOK]}) from None
-        raise
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value)}"
-    return str(value).strip()
-
-
-def _same_score(value, saved: str | None) -> bool:
-    if value is None or value == "":
-        return saved is None
-    if saved is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return Decimal(repr(value)) == Decimal(saved)
-    except InvalidOperation:
-        return False
-
-
-def _read_sheet(ws, sheet: SheetInput) -> None:
-    """The filled rows of one worksheet, as the score service takes them (``indicator`` is the
-    code until the caller maps it), with the row each came from."""
-    seen_codes: set[str] = set()
-    for row in range(FIRST_ROW, ws.max_row + 1):
-        code = _text(ws[f"{CODE}{row}"].value)
-        score = ws[f"{SCORE}{row}"].value
-        if isinstance(score, str):
-            score = score.strip()
-        veto_text = _text(ws[f"{VETO}{row}"].value)
-        comment = _text(ws[f"{NOTE}{row}"].value)
-        if not code:
-            if score not in (None, "") or comment:
-                sheet.errors.append(
-                    f"工作表“{sheet.worksheet}”第 {row} 行 {CODE} 列：缺少指标编号，请勿改动编号列"
-                )
-            continue
-        seen_codes.add(code)
-        veto: bool | None
-        if veto_text in ("", "—"):
-            veto = None
-        elif veto_text in (PASS, FAIL):
-            veto = veto_text == PASS
-        else:
-            sheet.errors.append(f"工作表“{sheet.worksheet}”第 {row} 行 {VETO} 列：请选择“{PASS}”或“{FAIL}”")
-            continue
-        if score in (None, "") and not comment and veto is None:
-            if code in sheet.snapshot:
-                sheet.unchanged = False  # an emptied score: the service says a score is needed
-                sheet.rows.append({"indicator": code, "score": None, "comment": ""})
-                sheet.cells.append(row)
-            continue
-        saved = sheet.snapshot.get(code)
-        if not (
-            saved is not None
-            and _same_score(score, saved[0])
-            and comment == (saved[1] or "")
-            and veto == saved[2]
-        ):
-            sheet.unchanged = False
-        entry: dict = {"indicator": code, "score": score, "comment": comment}
-        if veto is not None:
-            entry["veto_passed"] = veto
-        if isinstance(entry["score"], float) and entry["score"].is_integer():
-            entry["score"] = int(entry["score"])
-        sheet.rows.append(entry)
-        sheet.cells.append(row)
-    if set(sheet.snapshot) - seen_codes:
-        sheet.unchanged = False
-
-
-def read_workbook(content: bytes) -> list[SheetInput]:
-    """Every worksheet of an upload with its signed identity and its filled rows; InvalidInput
-    naming every worksheet whose identity is missing or altered."""
-    wb = _open(content)
-    if META_TITLE not in wb.sheetnames:
-        raise InvalidInput(NOT_OURS, fields={"workbook": [NOT_OURS]})
-    tokens: dict[str, str] = {}
-    for name, token in wb[META_TITLE].iter_rows(min_row=2, max_col=2, values_only=True):
-        if name is not None:
-            tokens[str(name)] = str(token or "")
-    sheets: list[SheetInput] = []
-    problems: list[str] = []
-    for ws in wb.worksheets:
-        if ws.title == META_TITLE:
-            continue
-        token = tokens.get(ws.title)
-        if token is None:
-            problems.append(f"工作表“{ws.title}”不是下载的评分表（可能被改名或新增），请勿改动工作表")
-            continue
-        try:
-            data = signing.loads(token, salt=SALT)
-        except signing.BadSignature:
-            problems.append(TAMPERED.format(ws=ws.title))
-            continue
-        if not isinstance(data, dict) or data.get("ws") != ws.title:
-            problems.append(TAMPERED.format(ws=ws.title))
-            continue
-        sheet = SheetInput(
-            worksheet=ws.title,
-            assessment_id=data["a"],
-            stage=data["s"],
-            version=data["v"],
-            unit=data["u"],
-            year=data["y"],
-            snapshot=data["snap"],
-        )
-        _read_sheet(ws, sheet)
-        sheets.append(sheet)
-    if problems:
-        raise InvalidInput(UNSAVED + "；".join(problems), fields={"workbook": problems})
-    if not sheets:
-        raise InvalidInput(NOT_OURS, fields={"workbook": [NOT_OURS]})
-    return sheets
-
-
-def where(sheet: SheetInput, index: int | None, field_name: str | None) -> str:
-    """``工作表“一组”第 7 行 F 列`` for a row of ``sheet`` (by its place in ``rows``), or the worksheet."""
-    if index is None or index >= len(sheet.cells):
-        return f"工作表“{sheet.worksheet}”"
-    column = FIELD_COLUMNS.get(field_name or "", CODE)
-    return f"工作表“{sheet.worksheet}”第 {sheet.cells[index]} 行 {column} 列"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, detail, lists, sheet
+from .views import actions, detail, lists, sheet, workbook
 
 urlpatterns = [
     path("", lists.home, name="home"),
@@ -15,6 +15,12 @@ urlpatterns = [
         "assessments/<int:pk>/sheet/<str:stage>/autosave/",
         sheet.sheet_autosave,
         name="assessment_sheet_autosave",
+    ),
+    path("assessments/<int:pk>/sheet/<str:stage>/workbook/", workbook.sheet_workbook, name="sheet_workbook"),
+    path(
+        "units/<int:org_pk>/groups-workbook/<int:year>/<str:stage>/",
+        workbook.groups_workbook,
+        name="groups_workbook",
     ),
     path("assessments/<int:pk>/transition/", actions.transition, name="assessment_transition"),
     path("assessments/<int:pk>/evidence/", sheet.evidence_upload, name="evidence_upload"),

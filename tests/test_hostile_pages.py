@@ -28,6 +28,8 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
         "operator",
     ),
     "evidence_upload": (["indicator", "file"], "operator"),
+    "sheet_workbook": (["file"], "operator"),
+    "groups_workbook": (["file", "next"], "operator"),
     "evidence_remove": ([], "operator"),
     "objection_decide": (["decision", "reason", "next"], "leader"),
     "objection_form": (["content", "contact", "website"], "anonymous"),
@@ -124,6 +126,8 @@ def url_for(name: str, scene: Scene) -> str:
         "assessment_id": scene.noticed.pk,
         "site_id": scene.site_id,
         "photo_id": scene.site_photo_id,
+        "org_pk": scene.draft.org_id,
+        "year": 2024,
     }
     if name.startswith("observation_"):
         photo = scene.observation_id  # no photo in the scene: a photo id that names nothing

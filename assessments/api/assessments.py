@@ -19,6 +19,7 @@ from yuxi_campaign.core.schema import errors
 from .. import listing, selectors, services
 from ..filters import AssessmentFilter
 from ..models import Assessment, Event, Round, Stage
+from . import workbooks as workbook_api
 from .serializers import (
     AssessmentRowSerializer,
     AssessmentSerializer,
@@ -51,6 +52,21 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.assessments_for_user(self.request.user)
+
+    def get_renderers(self):
+        """A score sheet's GET also answers an Excel workbook (``?format=xlsx`` or ``Accept``);
+        every other action and method keeps the default renderers (and DRF's answer to an unknown
+        format)."""
+        renderers = super().get_renderers()
+        if self.request.method == "GET" and getattr(self, "action", None) in workbook_api.WORKBOOK_ACTIONS:
+            renderers.append(workbook_api.WorkbookRenderer())
+        return renderers
+
+    def handle_exception(self, exc):
+        if isinstance(getattr(self.request, "accepted_renderer", None), workbook_api.WorkbookRenderer):
+            # errors are JSON, whatever format was asked for
+            workbook_api.json_answer(self.request)
+        return super().handle_exception(exc)
 
     def list(self, request):
         # Queries: the counts per round (kept briefly for a big scope) + one page per round it spans
@@ -86,7 +102,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return self._answer(a.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=ScoreSerializer(many=True))
+    @workbook_api.scores_get_schema(ScoreSerializer(many=True))
     @extend_schema(
         methods=["PUT"], request=SheetSaveSerializer, responses={200: SheetSavedSerializer, **errors(409)}
     )
@@ -95,6 +111,8 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         a = self._assessment(pk)
         if stage not in Stage.values:
             raise OutOfScope(f"没有“{stage}”评分表：可选 self、review、recheck")
+        if workbook_api.wants_workbook(request):  # a GET only (get_renderers)
+            return workbook_api.sheet_download(request, a, stage)
         if request.method == "PUT":
             body = request.data if isinstance(request.data, dict) else {}
             a = services.scores_save(
@@ -118,6 +136,37 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .values("indicator_id", "score", "comment", "veto_passed")
         )
         return Response(ScoreSerializer(rows, many=True).data)
+
+    @workbook_api.sheet_workbook_schema
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path=r"scores/(?P<stage>[a-z]+)/workbook",
+        parser_classes=[workbook_api.WorkbookParser],
+    )
+    def scores_workbook(self, request, pk=None, stage=None):
+        """The sheet as an Excel workbook (GET), or a filled one saved back (PUT, the file as the body)."""
+        a = self._assessment(pk)
+        if stage not in Stage.values:
+            raise OutOfScope(f"没有“{stage}”评分表：可选 self、review、recheck")
+        if request.method == "GET":
+            return workbook_api.sheet_download(request, a, stage)
+        return workbook_api.sheet_upload(request, a, stage)
+
+    @workbook_api.groups_workbook_schema
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        url_path="group-workbook",
+        parser_classes=[workbook_api.WorkbookParser],
+        metadata_class=None,  # OPTIONS would describe PUT through get_object, which needs an id
+    )
+    def group_workbook(self, request):
+        """The sheets of a unit's groups the caller may fill now, one worksheet each (GET), or the
+        filled workbook saved back for all of them at once (PUT)."""
+        if request.method == "GET":
+            return workbook_api.groups_download(request)
+        return workbook_api.groups_upload(request)
 
     @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
     @extend_schema(

@@ -16,11 +16,13 @@ from .evidence import (
 )
 from .jobs import notices_close_due, rectifications_flag_overdue
 from .objections import objection_decide, objection_submit
-from .sheets import GAP_SHARE, missing_scores, scores_save
+from .sheets import GAP_SHARE, missing_scores, scores_save, scores_write
 from .transitions import BulkResult, assessment_bulk_transition, assessment_transition
+from .workbooks import SheetSaved, workbook_save
 
 __all__ = [
     "GAP_SHARE",
+    "SheetSaved",
     "SIGNATURES",
     "BulkResult",
     "assessment_bulk_transition",
@@ -40,6 +42,8 @@ __all__ = [
     "rectifications_flag_overdue",
     "round_update",
     "scores_save",
+    "scores_write",
     "upload_checked",
     "upload_digest",
+    "workbook_save",
 ]

@@ -64,6 +64,12 @@ def applicable(assessment: Assessment, indicators: dict[int, Indicator]) -> list
 @transaction.atomic(durable=True)
 def scores_save(*, assessment_id: int, stage: str, actor: User, version, rows: list[dict]) -> Assessment:
     """Save some or all rows of one sheet. All or nothing: any bad row saves nothing."""
+    return scores_write(assessment_id=assessment_id, stage=stage, actor=actor, version=version, rows=rows)
+
+
+def scores_write(*, assessment_id: int, stage: str, actor: User, version, rows: list[dict]) -> Assessment:
+    """``scores_save`` inside the caller's transaction, for a write of several sheets that stands or
+    falls as one (a workbook of a village's groups)."""
     if stage not in Stage.values:
         raise InvalidInput(f"未知的评分表“{stage}”：可选 self、review、recheck")
     assessment = lock_assessment(assessment_id, actor)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from indicators.models import applies
 
-from .. import policy
+from .. import policy, workbooks
 from ..labels import ACTION_LABELS, EVENT_LABELS, STATE_LABELS
 from ..models import Event, Evidence, Objection, Stage, State
 from .common import get_assessment_for_user
@@ -46,6 +46,7 @@ def assessment_detail(request, pk):
                 if name not in policy.SHEET_ACTIONS
             ],
             "sheet_actions": sheets,
+            "group_stages": [(s, Stage(s).label) for s in workbooks.child_stages(request.user, a)],
             "events": events,
             "evidence": Evidence.objects.filter(assessment=a).select_related("indicator"),
             "objections": Objection.objects.filter(assessment=a).order_by("created_at"),

@@ -271,6 +271,17 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         page.locator("button[name=do][value=save]").click()
     problems += violations(page, f"{language} self-sheet-with-error")
 
+    # A workbook that is not one, uploaded from the sheet: the page that lists the problems.
+    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
+    page.set_input_files(
+        "#workbook-file",
+        files=[{"name": "sheet.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}],
+    )
+    with page.expect_navigation():
+        page.locator("#workbook button[type=submit]").click()
+    assert page.locator(".field-errors li").count() == 1
+    problems += violations(page, f"{language} workbook-refused")
+
     # A site form sent with a unit of another county shows the error by the field.
     page = open_page()
     login(page, world.county_leader)

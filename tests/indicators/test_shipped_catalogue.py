@@ -127,7 +127,7 @@ def _earlier_set(level: str, year: int) -> IndicatorSet:
     return indicator_set
 
 
-def test_installing_again_brings_an_untouched_earlier_set_to_the_new_catalogue_but_keeps_frozen_and_edited_ones(
+def test_installing_again_rebuilds_an_untouched_earlier_set_and_keeps_frozen_and_edited_ones(
     db,
 ):
     untouched = _earlier_set("village", 2024)

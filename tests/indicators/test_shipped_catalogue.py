@@ -3,6 +3,7 @@ five areas and the urban three, guides that can take an item to zero, veto items
 
 from __future__ import annotations
 
+import importlib
 import re
 from decimal import Decimal
 
@@ -146,3 +147,21 @@ def test_installing_again_rebuilds_an_untouched_earlier_set_and_keeps_frozen_and
     assert list(frozen.indicators.order_by("order").values_list("code", "title", "max_score")) == frozen_rows
     assert list(edited.indicators.order_by("order").values_list("code", "title", "max_score")) == edited_rows
     assert indicator_sets_install_defaults(years=(2024,)) == 0
+
+
+def test_the_migration_rebuilds_untouched_earlier_sets_of_every_year_and_creates_none(db):
+    from django.apps import apps
+
+    migration = importlib.import_module("indicators.migrations.0002_rural_urban_wording")
+    earlier = _earlier_set("village", 2023)
+    frozen = _earlier_set("group", 2023)
+    indicator_set_freeze(indicator_set=frozen)
+
+    migration.rebuild_untouched_defaults(apps, None)
+
+    assert (
+        earlier.indicators.count() == 14 and earlier.indicators.filter(is_veto=True, max_score=0).count() == 1
+    )
+    assert frozen.indicators.count() == len(EARLIER_TITLES["group"])
+    assert frozen.indicators.filter(applies_to="rural").count() == 1
+    assert IndicatorSet.objects.count() == 2  # nothing installed where nothing was

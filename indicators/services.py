@@ -9,16 +9,13 @@ from django.db import transaction
 
 from yuxi_campaign.core.errors import Frozen, InvalidInput
 
-from .catalogue import CATALOGUE, YEAR_NOTES
+from . import defaults
 from .models import Dimension, Indicator, IndicatorSet
 
-SET_NAMES = {
-    "group": "小组创三好",
-    "village": "村社创四优",
-    "township": "乡镇创五强",
-    "county": "县区创六先",
-}
-DEFAULT_YEARS = (2022, 2023, 2024)
+SET_NAMES = defaults.SET_NAMES
+DEFAULT_YEARS = defaults.DEFAULT_YEARS
+WORDING_FIELDS = ("title_rural", "guide_rural", "title_urban", "guide_urban")
+VETO_CARRIES_NO_POINTS = "一票否决项只判定通过或不通过，不计分：满分应为 0"
 
 
 def frozen_message(indicator_set: IndicatorSet) -> str:
@@ -57,17 +54,20 @@ def indicator_set_update(*, indicator_set: IndicatorSet, **changes) -> Indicator
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, **changes) -> Indicator:
     indicator_set_assert_editable(indicator.indicator_set)
-    allowed = {"title", "guide", "max_score", "applies_to", "is_veto", "evidence_required"}
+    allowed = {"title", "guide", "max_score", "applies_to", "is_veto", "evidence_required", *WORDING_FIELDS}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"不能修改字段：{', '.join(sorted(unknown))}")
     if "max_score" in changes:
-        value = Decimal(str(changes["max_score"]))
-        if value <= 0 or (value * 2) % 1:
-            raise InvalidInput(
-                "满分应大于 0 且为 0.5 的整数倍", fields={"max_score": ["满分应大于 0 且为 0.5 的整数倍"]}
-            )
-        changes["max_score"] = value
+        changes["max_score"] = Decimal(str(changes["max_score"]))
+    is_veto = changes.get("is_veto", indicator.is_veto)
+    max_score = changes.get("max_score", indicator.max_score)
+    if ("is_veto" in changes or "max_score" in changes) and is_veto and max_score != 0:
+        raise InvalidInput(VETO_CARRIES_NO_POINTS, fields={"max_score": [VETO_CARRIES_NO_POINTS]})
+    if "max_score" in changes and not is_veto and (max_score <= 0 or (max_score * 2) % 1):
+        raise InvalidInput(
+            "满分应大于 0 且为 0.5 的整数倍", fields={"max_score": ["满分应大于 0 且为 0.5 的整数倍"]}
+        )
     for key, value in changes.items():
         setattr(indicator, key, value)
     indicator.save(update_fields=list(changes))
@@ -104,6 +104,10 @@ def indicator_set_copy(*, source: IndicatorSet, year: int) -> IndicatorSet:
                 code=i.code,
                 title=i.title,
                 guide=i.guide,
+                title_rural=i.title_rural,
+                guide_rural=i.guide_rural,
+                title_urban=i.title_urban,
+                guide_urban=i.guide_urban,
                 max_score=i.max_score,
                 applies_to=i.applies_to,
                 is_veto=i.is_veto,
@@ -118,38 +122,7 @@ def indicator_set_copy(*, source: IndicatorSet, year: int) -> IndicatorSet:
 
 @transaction.atomic
 def indicator_sets_install_defaults(*, years: tuple[int, ...] = DEFAULT_YEARS) -> int:
-    """Create the shipped default sets for ``years`` where missing; returns how many were made."""
-    made = 0
-    existing = set(IndicatorSet.objects.values_list("level", "year"))
-    for year in years:
-        for level, dimensions in CATALOGUE.items():
-            if (level, year) in existing:
-                continue
-            indicator_set = IndicatorSet.objects.create(
-                level=level, year=year, name=SET_NAMES[level], note=YEAR_NOTES.get(year, "")
-            )
-            order = 0
-            for dim_order, dim in enumerate(dimensions, start=1):
-                dimension = Dimension.objects.create(
-                    indicator_set=indicator_set, name=dim["name"], order=dim_order
-                )
-                rows = []
-                for item in dim["indicators"]:
-                    order += 1
-                    rows.append(
-                        Indicator(
-                            indicator_set=indicator_set,
-                            dimension=dimension,
-                            code=item["code"],
-                            title=item["title"],
-                            guide=item["guide"],
-                            max_score=Decimal(item["max_score"]),
-                            applies_to=item["applies_to"],
-                            is_veto=item["is_veto"],
-                            evidence_required=item["evidence_required"],
-                            order=order,
-                        )
-                    )
-                Indicator.objects.bulk_create(rows)
-            made += 1
-    return made
+    """Create the shipped default sets for ``years`` where missing, and bring an untouched earlier
+    default set that no assessment uses yet (unfrozen) to the shipped catalogue; returns how many
+    sets were made or rebuilt. Frozen sets and sets an admin edited stay as they are."""
+    return defaults.install(IndicatorSet, Dimension, Indicator, years=years)

@@ -26,13 +26,16 @@ MAX_COMMENT = 1000
 # reads "1_0", full-width "１", Arabic-Indic "١", "1e1", "NaN", "Infinity" and surrounding spaces.
 PLAIN_SCORE = re.compile(r"(-?)([0-9]+(?:\.[0-9]{1,2})?)", re.ASCII)
 NOT_A_NUMBER = "分值应为数字，如 8 或 7.5（半角数字，最多两位小数）"
+VETO_NO_POINTS = "一票否决项不计分，只选择通过或不通过"
 
 
 def parse_score(raw, indicator: Indicator) -> tuple[Decimal | None, str | None]:
     """The one reading of a score, for the API (a JSON number or a string) and the sheet page (the
-    form's text): the value in tenths, or the problem in Chinese."""
+    form's text): the value in tenths, or the problem in Chinese. A veto item without points
+    (pass/fail only) scores 0 whether or not a score is given."""
+    no_points = indicator.is_veto and not indicator.max_score
     if raw is None or raw == "":
-        return None, "请填写分值"
+        return (Decimal("0.0"), None) if no_points else (None, "请填写分值")
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         return None, NOT_A_NUMBER
     if isinstance(raw, str):
@@ -44,6 +47,8 @@ def parse_score(raw, indicator: Indicator) -> tuple[Decimal | None, str | None]:
         value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         if not value.is_finite():
             return None, NOT_A_NUMBER
+    if no_points and value != 0:
+        return None, VETO_NO_POINTS
     if value < 0 or value > indicator.max_score or (isinstance(raw, str) and match.group(1)):
         return None, f"分值应在 0 到 {indicator.max_score.normalize():f} 之间"
     if (value * 2) % 1 != 0:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Dimension, Indicator, applies
+from indicators.models import Dimension, Indicator, applies, for_unit
 from indicators.scoring import scale_factor, scaled_max
 from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, OutOfScope, StaleVersion
 
@@ -31,14 +31,15 @@ UPLOAD_PREFIX = "upload-"  # ``do=upload-<indicator id>``: the sheet form's uplo
 
 
 def sheet_context(a: Assessment):
-    """The set's dimensions with their indicators, those that apply to the unit, the scale
-    factor, and the saved scores by stage and indicator (three queries)."""
+    """The set's dimensions with their indicators, those that apply to the unit (in the unit's
+    rural or urban wording), the scale factor, and the saved scores by stage and indicator (three
+    queries)."""
     dimensions = list(
         Dimension.objects.filter(indicator_set_id=a.indicator_set_id)
         .order_by("order")
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order")))
     )
-    applicable = [i for d in dimensions for i in d.indicators.all() if applies(i.applies_to, a.org.area_type)]
+    applicable = for_unit((i for d in dimensions for i in d.indicators.all()), a.org.area_type)
     factor = scale_factor(applicable, a.org.area_type, a.indicator_set.total_score)
     scores: dict[str, dict[int, Score]] = {s: {} for s in Stage.values}
     for score in Score.objects.filter(assessment=a):
@@ -58,11 +59,13 @@ def _rows_from_post(post, applicable: list[Indicator]) -> tuple[list[dict], list
     rows, order = [], []
     for i in applicable:
         raw = post.get(f"score-{i.pk}", "").strip()
-        if raw == "":
-            continue
-        row: dict = {"indicator": i.pk, "score": raw, "comment": post.get(f"comment-{i.pk}", "")}
+        veto = post.get(f"veto-{i.pk}", "") if i.is_veto else ""
+        if raw == "" and veto == "":
+            continue  # a veto item without points has no score field: its answer is the row
+        row: dict = {"indicator": i.pk, "comment": post.get(f"comment-{i.pk}", "")}
+        if raw != "":
+            row["score"] = raw
         if i.is_veto:
-            veto = post.get(f"veto-{i.pk}", "")
             row["veto_passed"] = {"pass": True, "fail": False}.get(veto)
         rows.append(row)
         order.append(i)

@@ -5,14 +5,16 @@ This is a default catalogue written for the demo. It is modelled on the campaign
 indicator titles, scoring guides and scores are illustrative. It is NOT an official document.
 
 Pure data, one module per level. ``CATALOGUE`` maps a level ("group", "village", "township",
-"county") to its ordered
-dimensions; each dimension is ``{"name": str, "indicators": [...]}`` and each indicator has the keys
-``code``, ``title``, ``guide``, ``max_score`` (decimal string), ``applies_to`` ("all"/"rural"/"urban"),
-``is_veto`` and ``evidence_required``.
+"county") to its ordered dimensions; each dimension is ``{"name": str, "indicators": [...]}`` and
+each indicator has the keys ``code``, ``title``, ``guide``, ``max_score`` (decimal string) and, when
+set, ``title_rural``/``guide_rural`` and ``title_urban``/``guide_urban`` (the wording a rural or an
+urban unit sees; the plain ``title``/``guide`` otherwise and for mixed units), ``is_veto`` and
+``evidence_required`` (both false when left out).
 
-For group, village and township: sum("all") + sum("rural") == 100 and sum("all") + sum("urban") == 100,
-so a rural unit and an urban unit are both scored out of 100. Counties are mixed and see every
-indicator: the sum of all county max scores is 100.
+Every unit sees every slot of its level (9/14/15/20): rural and urban work differ in wording, not
+in slots. One-vote veto items are pass/fail and carry no points (max 0); the other items add up to
+100. Every deduction guide can take its item down to 0 (a one-off deduction list that adds up to the
+maximum, a per-occurrence deduction or a "不得分" step).
 """
 
 from . import county, group, township, village

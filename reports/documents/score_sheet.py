@@ -18,6 +18,10 @@ def _veto_text(score) -> str:
     return "通过" if score.veto_passed else "未通过"
 
 
+def _score_cell(score) -> str:
+    return score_text(score.score, places=False) if score else "—"
+
+
 def score_sheet_document(*, a: Assessment, dimensions, factor: Decimal, scores: dict, applicable) -> Document:
     """Every indicator that applies to the unit by dimension (max, self, review, recheck, final:
     the recheck sheet's score where a recheck sheet was entered, else the review's), totals out
@@ -32,12 +36,14 @@ def score_sheet_document(*, a: Assessment, dimensions, factor: Decimal, scores: 
                 continue
             cells = [scores[s].get(i.pk) for s in (Stage.SELF, Stage.REVIEW, Stage.RECHECK)]
             final = scores[final_stage].get(i.pk)
+            # a veto item without points is passed or failed, not scored
+            shown = _veto_text if i.is_veto and not i.max_score else _score_cell
             rows.append(
                 [
                     f"{i.code} {i.title}" + ("（一票否决）" if i.is_veto and "否决" not in i.title else ""),
-                    score_text(i.max_score, places=False),
-                    *[score_text(c.score, places=False) if c else "—" for c in cells],
-                    score_text(final.score, places=False) if final else "—",
+                    score_text(i.max_score, places=False) if i.max_score else "不计分",
+                    *[shown(c) for c in cells],
+                    shown(final),
                 ]
             )
         if rows:

@@ -15,6 +15,7 @@ from django.db import connections
 from assessments import services
 from assessments.models import Assessment, Evidence
 from demo.drive import PDF
+from indicators.models import IndicatorSet
 from tests.assessments.helpers import evidence_dir
 from tests.helpers import api_client_for, at_once
 from yuxi_campaign.core.errors import InvalidInput
@@ -35,10 +36,18 @@ def stored_files(private_media) -> list:
 # --- indicators that do not apply ---------------------------------------------------------------
 
 
+def urban_only_indicator():
+    """The shipped sets give every slot to every unit; an admin may still mark one urban only
+    (here V-08, before any unit declares)."""
+    indicators = IndicatorSet.objects.get(level="village", year=2024).indicators
+    indicators.filter(code="V-08").update(applies_to="urban")
+    return indicators.get(code="V-08")
+
+
 def test_a_file_for_an_indicator_that_does_not_apply_to_the_unit_is_refused(world, private_media):
+    urban_only = urban_only_indicator()
     a = world.declare()  # a rural village
     assert a.org.area_type == "rural"
-    urban_only = a.indicator_set.indicators.filter(applies_to="urban").first()
     response = post(world.operator, a, urban_only)
     assert response.status_code == 400
     body = response.json()
@@ -48,8 +57,11 @@ def test_a_file_for_an_indicator_that_does_not_apply_to_the_unit_is_refused(worl
 
 
 def test_a_file_for_an_indicator_that_applies_is_kept(world):
+    IndicatorSet.objects.get(level="village", year=2024).indicators.filter(code="V-07").update(
+        applies_to="rural"
+    )
     a = world.declare()
-    rural_only = a.indicator_set.indicators.filter(applies_to="rural").first()
+    rural_only = a.indicator_set.indicators.get(applies_to="rural")
     assert post(world.operator, a, rural_only).status_code == 201
 
 

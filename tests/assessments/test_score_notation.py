@@ -12,7 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from assessments.models import Assessment, Score
-from assessments.services.sheets import parse_score
+from assessments.services.sheets import NOT_A_NUMBER, VETO_NO_POINTS, parse_score
 from demo.drive import sheet_rows
 from indicators.models import Indicator
 from tests.assessments.test_pages import form_from
@@ -25,6 +25,25 @@ ODD_NOTATIONS += ["+1", "0x1", "1.", ".5", "1..5", "1,5", "٠.٥", "1.000", "", 
 
 class Ten:
     max_score = Decimal("10")
+    is_veto = False
+
+
+class VetoWithoutPoints:
+    max_score = Decimal("0")
+    is_veto = True
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("", Decimal("0.0")), (None, Decimal("0.0")), ("0", Decimal("0.0"))]
+)
+def test_a_veto_item_without_points_scores_zero_given_or_not(text, value):
+    assert parse_score(text, VetoWithoutPoints) == (value, None)
+
+
+@pytest.mark.parametrize("text", ["1", "0.5", 2, "1_0"])
+def test_a_veto_item_without_points_refuses_any_other_score(text):
+    value, problem = parse_score(text, VetoWithoutPoints)
+    assert value is None and problem in (VETO_NO_POINTS, NOT_A_NUMBER)
 
 
 @pytest.mark.parametrize("text", ODD_NOTATIONS)

@@ -86,8 +86,12 @@ def test_an_indicator_of_another_level_or_year_is_refused(world):
 
 
 def test_an_urban_only_indicator_is_refused_for_a_rural_village(world):
+    # the shipped sets give every slot to every unit; an admin may mark one urban only
+    IndicatorSet.objects.get(level="village", year=2024).indicators.filter(code="V-08").update(
+        applies_to="urban"
+    )
     a = world.declare()
-    urban = a.indicator_set.indicators.filter(applies_to="urban").first()
+    urban = a.indicator_set.indicators.get(applies_to="urban")
     response = put(world.operator, a, "self", [{"indicator": urban.pk, "score": "1"}])
     assert response.status_code == 400 and "仅适用于城市单位" in response.json()["detail"]
 

@@ -66,12 +66,14 @@ def test_every_kind_of_unit_is_scored_out_of_100_with_the_shipped_sets(defaults,
 
 
 @pytest.mark.parametrize("level", ["group", "village", "township"])
-def test_rural_and_urban_units_see_different_items_but_both_reach_100(defaults, level):
+def test_rural_and_urban_units_see_every_slot_in_their_own_words_and_both_reach_100(defaults, level):
     indicators = list(IndicatorSet.objects.get(level=level, year=2024).indicators.all())
-    rural = {i.code for i in indicators if i.applies_to_area("rural")}
-    urban = {i.code for i in indicators if i.applies_to_area("urban")}
-    assert rural != urban and rural & urban
+    rural = [i.code for i in indicators if i.applies_to_area("rural")]
+    urban = [i.code for i in indicators if i.applies_to_area("urban")]
+    assert rural == urban == [i.code for i in indicators] and len(rural) == EXPECTED[level][0]
     assert applicable_max(indicators, "rural") == applicable_max(indicators, "urban") == Decimal(100)
+    differ = [i.code for i in indicators if i.title_for("rural") != i.title_for("urban")]
+    assert len(differ) >= 3, differ  # the work differs in words, not in slots
 
 
 class Item:
@@ -145,15 +147,31 @@ def test_an_unfrozen_set_can_be_edited_but_not_with_bad_values(defaults):
     assert indicator.title == "新标题" and indicator.max_score != Decimal("7.3")
 
 
+def test_a_veto_item_cannot_be_given_points_nor_a_scored_item_made_a_veto_with_its_points(defaults):
+    indicators = IndicatorSet.objects.get(level="village", year=2024).indicators
+    veto, scored = indicators.get(is_veto=True), indicators.get(code="V-01")
+    with pytest.raises(InvalidInput, match="一票否决项只判定通过或不通过，不计分"):
+        indicator_update(indicator=veto, max_score="5")
+    with pytest.raises(InvalidInput, match="一票否决项只判定通过或不通过，不计分"):
+        indicator_update(indicator=scored, is_veto=True)
+    with pytest.raises(InvalidInput, match="满分应大于 0"):
+        indicator_update(indicator=scored, max_score="0")
+    veto.refresh_from_db()
+    scored.refresh_from_db()
+    assert (veto.max_score, scored.max_score, scored.is_veto) == (Decimal(0), Decimal(10), False)
+    indicator_update(indicator=scored, is_veto=True, max_score="0")  # both at once: allowed
+    scored.refresh_from_db()
+    assert scored.is_veto and scored.max_score == 0
+
+
 def test_copying_a_frozen_set_gives_an_editable_copy_for_the_next_year(defaults):
     source = IndicatorSet.objects.get(level="county", year=2024)
     indicator_set_freeze(indicator_set=source)
     copy = indicator_set_copy(source=source, year=2025)
     assert not copy.is_frozen
-    assert list(
-        copy.indicators.order_by("order").values_list("code", "title", "max_score", "dimension__name")
-    ) == list(
-        source.indicators.order_by("order").values_list("code", "title", "max_score", "dimension__name")
+    fields = ("code", "title", "title_rural", "guide_urban", "max_score", "is_veto", "dimension__name")
+    assert list(copy.indicators.order_by("order").values_list(*fields)) == list(
+        source.indicators.order_by("order").values_list(*fields)
     )
     indicator_update(indicator=copy.indicators.first(), title="2025 新指标")
     assert source.indicators.order_by("order").first().title != "2025 新指标"
@@ -190,6 +208,10 @@ def test_the_api_lists_sets_with_nested_dimensions_and_indicators(defaults, tree
         "applies_to",
         "is_veto",
         "evidence_required",
+        "title_rural",
+        "guide_rural",
+        "title_urban",
+        "guide_urban",
     }
     assert sum(len(d["indicators"]) for d in result["dimensions"]) == 9
 

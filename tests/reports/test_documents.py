@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Event, State
+from indicators.models import for_unit
 from reports.models import DocumentSettings
 from tests.helpers import login
 from tests.reports.helpers import cast_for, docx_text, drive, open_docx
@@ -185,10 +186,13 @@ def test_score_sheet_lists_every_indicator_totals_veto_outcome_and_signature_lin
     a = drive(world, world.tree.village, State.RECHECKED)
     client = login(world.operator)  # the unit's own operator may print its sheet
     text = get_docx(client, f"/documents/score-sheet/{a.pk}/")
-    indicators = [i for i in a.indicator_set.indicators.all() if i.applies_to in ("all", a.org.area_type)]
-    assert len(indicators) >= 9
+    indicators = for_unit(a.indicator_set.indicators.order_by("order"), a.org.area_type)
+    assert len(indicators) == 14  # a village sees every slot, in its rural wording
     for i in indicators:
         assert f"{i.code} {i.title}" in text
+    assert "V-07 村级集体经济和强村公司 | 10 |" in text and "社区共驻共建" not in text
+    veto = next(i for i in indicators if i.is_veto)
+    assert f"{veto.code} {veto.title} | 不计分 | 通过 | 通过 | — | 通过" in text
     maxes = [format(i.max_score.normalize(), "f") for i in indicators]
     first = indicators[0]
     assert f"{first.code} {first.title} | {maxes[0]} | {maxes[0]} | {maxes[0]} | — | {maxes[0]}" in text

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from . import permissions, rules, services
 from .admin_base import ScopedAdmin, ServiceSaveMixin
 from .importer import import_orgs
-from .models import Organisation, User
+from .models import PHONE_MESSAGE, Organisation, User
 
 SUPERUSER_REFUSED = "不能在系统管理中授予超级管理员权限"
 
@@ -159,6 +159,7 @@ class OfficialAddForm(OfficialFormMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "name", "phone", "org", "role"]
+        error_messages = {"phone": {"max_length": PHONE_MESSAGE}}
 
     def clean(self):
         data = super().clean()
@@ -170,6 +171,7 @@ class OfficialChangeForm(OfficialFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = ["username", "password", "name", "phone", "org", "role", "is_active"]
+        error_messages = {"phone": {"max_length": PHONE_MESSAGE}}
 
     def clean(self):
         data = super().clean()

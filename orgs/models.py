@@ -114,7 +114,8 @@ class Role(models.TextChoices):
 
 
 PHONE_RE = r"^1[3-9]\d{9}$"
-phone_validator = RegexValidator(PHONE_RE, "手机号应为 11 位中国大陆手机号码，例如 13812345678")
+PHONE_MESSAGE = "手机号应为 11 位中国大陆手机号码，例如 13812345678"
+phone_validator = RegexValidator(PHONE_RE, PHONE_MESSAGE)
 
 
 class User(AbstractUser):

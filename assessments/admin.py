@@ -111,6 +111,10 @@ class RoundAdmin(ServiceSaveMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["campaign", "year"] if obj else []
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Not inside the admin's own transaction: round_update is a durable (top-level) one.
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
     def save_via_service(self, request, obj, form, change):
         if not change:
             obj.save()

@@ -63,7 +63,15 @@ class DimensionInline(ScopedInline, admin.TabularInline):
 class IndicatorSetForm(forms.ModelForm):
     class Meta:
         model = IndicatorSet
-        fields = ["level", "year", "name", "note", "total_score", "standard_threshold", "demonstration_threshold"]
+        fields = [
+            "level",
+            "year",
+            "name",
+            "note",
+            "total_score",
+            "standard_threshold",
+            "demonstration_threshold",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -148,7 +156,11 @@ class IndicatorForm(forms.ModelForm):
         indicator_set, dimension = data.get("indicator_set"), data.get("dimension")
         if indicator_set is not None and indicator_set.is_frozen:
             self.add_error("indicator_set", frozen_message(indicator_set))
-        if indicator_set is not None and dimension is not None and dimension.indicator_set_id != indicator_set.pk:
+        if (
+            indicator_set is not None
+            and dimension is not None
+            and dimension.indicator_set_id != indicator_set.pk
+        ):
             self.add_error("dimension", f"该维度不属于指标体系“{indicator_set}”")
         return data
 
@@ -199,4 +211,6 @@ class IndicatorAdmin(FrozenReadOnly, ServiceSaveMixin, ScopedAdmin):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
         if "max_score" in changes:
             changes["max_score"] = Decimal(changes["max_score"])
-        indicator_update(indicator=Indicator.objects.select_related("indicator_set").get(pk=obj.pk), **changes)
+        indicator_update(
+            indicator=Indicator.objects.select_related("indicator_set").get(pk=obj.pk), **changes
+        )

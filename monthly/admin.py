@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from orgs.admin_base import ScopedAdmin
-
 from yuxi_campaign.core.errors import InvalidInput
 
 from . import services

@@ -31,7 +31,13 @@ def round_form(r: Round, **overrides) -> dict:
 
 def dates(r: Round) -> tuple:
     r = Round.objects.get(pk=r.pk)
-    return (r.declaration_opens, r.declaration_closes, r.self_assessment_closes, r.review_closes, r.notice_days)
+    return (
+        r.declaration_opens,
+        r.declaration_closes,
+        r.self_assessment_closes,
+        r.review_closes,
+        r.notice_days,
+    )
 
 
 def test_the_city_admin_moves_a_rounds_dates(world, admins):
@@ -137,4 +143,7 @@ def test_an_official_without_a_name_is_shown_by_login(world):
     assert world.operator.display_name == world.operator.username
     assert str(world.operator) == world.operator.username
     world.operator.name = "张丽华"
-    assert (world.operator.display_name, str(world.operator)) == ("张丽华", f"张丽华（{world.operator.username}）")
+    assert (world.operator.display_name, str(world.operator)) == (
+        "张丽华",
+        f"张丽华（{world.operator.username}）",
+    )

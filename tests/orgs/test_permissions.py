@@ -85,7 +85,11 @@ def test_the_county_admin_reads_the_reference_data_but_cannot_change_it(tree, ad
     from tests.orgs.admin_helpers import client_for
 
     client = client_for(admins.county)
-    for url in ("/admin/assessments/round/", "/admin/indicators/indicatorset/", "/admin/assessments/pacetarget/"):
+    for url in (
+        "/admin/assessments/round/",
+        "/admin/indicators/indicatorset/",
+        "/admin/assessments/pacetarget/",
+    ):
         page = client.get(url)
         assert page.status_code == 200
         assert f'href="{url}add/"' not in page.content.decode()

@@ -144,7 +144,8 @@ def test_nobody_grants_superuser_in_the_admin(tree, admins):
 def test_an_admin_changes_an_officials_role_name_and_deactivates_it(tree, admins):
     official = make_user(tree.village, "operator", "plain")
     response = client_for(admins.county).post(
-        change_url(official), change_form(official, role="leader", name="王建华", phone="13700001111", is_active="")
+        change_url(official),
+        change_form(official, role="leader", name="王建华", phone="13700001111", is_active=""),
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     official.refresh_from_db()
@@ -159,7 +160,9 @@ def test_an_admin_changes_an_officials_role_name_and_deactivates_it(tree, admins
 def test_a_county_admin_cannot_move_an_official_out_of_its_county(tree, admins):
     official = make_user(tree.village, "operator", "plain")
     before = snapshot(official)
-    response = client_for(admins.county).post(change_url(official), change_form(official, org=tree.far_village.pk))
+    response = client_for(admins.county).post(
+        change_url(official), change_form(official, org=tree.far_village.pk)
+    )
     assert "该单位不存在，或不在您的管理范围内" in response.content.decode()
     assert snapshot(official) == before
 
@@ -206,7 +209,13 @@ def test_the_services_refuse_what_the_forms_refuse(tree, admins):
     before = snapshot(far)
     with pytest.raises(NotAllowed):
         official_update(
-            actor=admins.county, official=far, org=tree.village, role="operator", name="", phone="", is_active=True
+            actor=admins.county,
+            official=far,
+            org=tree.village,
+            role="operator",
+            name="",
+            phone="",
+            is_active=True,
         )
     assert snapshot(far) == before
     assert not User.objects.filter(username__in=["x1", "x2"]).exists()

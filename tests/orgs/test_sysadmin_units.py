@@ -49,7 +49,12 @@ def test_a_county_admin_adds_a_township_in_its_county_through_the_locked_path(tr
     )
     assert response.status_code == 302, response.content.decode()[-1500:]
     new = Organisation.objects.get(code="530401009")
-    assert (new.level, new.parent_id, new.county_id, new.area_type) == ("township", tree.county.pk, tree.county.pk, "rural")
+    assert (new.level, new.parent_id, new.county_id, new.area_type) == (
+        "township",
+        tree.county.pk,
+        tree.county.pk,
+        "rural",
+    )
     assert_tree_valid(tree.city.tree_id)
 
 
@@ -57,7 +62,13 @@ def test_a_county_admin_cannot_add_a_unit_under_another_county(tree, admins):
     before = Organisation.objects.count()
     response = client_for(admins.county).post(
         "/admin/orgs/organisation/add/",
-        {"code": "530402001009", "name": "越界村", "kind": "村", "parent": tree.far_township.pk, "is_active": "on"},
+        {
+            "code": "530402001009",
+            "name": "越界村",
+            "kind": "村",
+            "parent": tree.far_township.pk,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200
     assert "该单位不存在，或不在您的管理范围内" in response.content.decode()
@@ -67,7 +78,13 @@ def test_a_county_admin_cannot_add_a_unit_under_another_county(tree, admins):
 def test_a_unit_of_the_wrong_kind_is_refused_in_chinese(tree, admins):
     response = client_for(admins.city).post(
         "/admin/orgs/organisation/add/",
-        {"code": "530401001009", "name": "错层级", "kind": "镇", "parent": tree.township.pk, "is_active": "on"},
+        {
+            "code": "530401001009",
+            "name": "错层级",
+            "kind": "镇",
+            "parent": tree.township.pk,
+            "is_active": "on",
+        },
     )
     assert "类型“镇”不适用于村（社区）" in response.content.decode()
     assert not Organisation.objects.filter(code="530401001009").exists()
@@ -101,18 +118,26 @@ def test_a_county_admin_cannot_move_a_village_into_another_county(tree, admins):
     )
     assert response.status_code == 200
     assert "该单位不存在，或不在您的管理范围内" in response.content.decode()
-    assert list(Organisation.objects.order_by("pk").values_list("pk", "parent_id", "lft", "rght")) == positions
+    assert (
+        list(Organisation.objects.order_by("pk").values_list("pk", "parent_id", "lft", "rght")) == positions
+    )
 
 
 def test_a_move_to_the_wrong_level_is_refused_and_the_tree_is_unchanged(tree, admins):
     positions = list(Organisation.objects.order_by("pk").values_list("pk", "parent_id", "lft", "rght"))
-    response = client_for(admins.city).post(change_url(tree.village), change_form(tree.village, parent=tree.county.pk))
+    response = client_for(admins.city).post(
+        change_url(tree.village), change_form(tree.village, parent=tree.county.pk)
+    )
     assert "层级错误" in response.content.decode()
-    assert list(Organisation.objects.order_by("pk").values_list("pk", "parent_id", "lft", "rght")) == positions
+    assert (
+        list(Organisation.objects.order_by("pk").values_list("pk", "parent_id", "lft", "rght")) == positions
+    )
 
 
 def test_an_admin_cannot_change_its_own_unit(tree, admins):
-    response = client_for(admins.county).post(change_url(tree.county), change_form(tree.county, name="改名县"))
+    response = client_for(admins.county).post(
+        change_url(tree.county), change_form(tree.county, name="改名县")
+    )
     assert response.status_code == 403
     assert Organisation.objects.get(pk=tree.county.pk).name == "第1县"
 

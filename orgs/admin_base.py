@@ -17,9 +17,9 @@ NOT_IN_SCOPE = "该单位不存在，或不在您的管理范围内"
 
 
 class CampaignAdminSite(admin.AdminSite):
-    site_header = _("System administration")
-    site_title = _("System administration")
-    index_title = _("System administration")
+    site_header = _("Administration")
+    site_title = _("Administration")
+    index_title = _("Administration")
 
     def has_permission(self, request) -> bool:
         return permissions.may_enter_admin(request.user)

@@ -493,15 +493,3 @@ def official_update(
     official.is_staff = role == Role.ADMIN or official.is_superuser
     official.save(update_fields=["org", "role", "is_active", "is_staff", *details])
     return official
-
-
-@transaction.atomic
-def official_set_password(*, actor: User, official: User, password: str) -> User:
-    """An administrator resets an official's password (Django's validators apply)."""
-    official = User.objects.select_for_update().get(pk=official.pk)
-    if official.pk != actor.pk and not permissions.may_manage_official(actor, official):
-        raise NotAllowed("您不能重置该账号的密码：它不在您的管理范围内")
-    password_check(password=password, user=official)
-    official.set_password(password)
-    official.save(update_fields=["password"])
-    return official

@@ -189,7 +189,7 @@ class OfficialAdmin(ServiceSaveMixin, ScopedAdmin, UserAdmin):
     scope_prefix = "org__"
     form = OfficialChangeForm
     add_form = OfficialAddForm
-    list_display = ["username", "name", "phone", "org", "role", "is_active", "last_login"]
+    list_display = ["username", "name", "phone", "org", "role", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["org"]
     search_fields = ["username", "name", "phone", "org__name", "org__code"]

@@ -159,6 +159,10 @@ class User(AbstractUser):
         """The official's name for pages and logs: the real name, else the login."""
         return self.name or self.full_name_zh or self.username
 
+    def get_short_name(self) -> str:
+        """What the admin's greeting shows: the real name."""
+        return self.display_name
+
     @property
     def full_name_zh(self) -> str:
         return f"{self.last_name}{self.first_name}".strip()

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q
 
+from orgs import permissions
 from orgs.models import Role
 
 from .labels import TARGET_LABELS, zh
@@ -254,8 +255,9 @@ def may_see_objections(user) -> bool:
 
 
 def may_manage_campaign(user) -> bool:
-    """Rounds, their dates and notice length: the organisation department only."""
-    return user.is_authenticated and user.is_campaign_admin
+    """Rounds, their dates and notice length: the city's organisation department only (a county's
+    administrator reads them); the role mapping of ``orgs.permissions`` says so."""
+    return user.is_authenticated and permissions.may(user, "assessments.round", permissions.CHANGE)
 
 
 # ---------------------------------------------------------------------------------------------

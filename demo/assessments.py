@@ -13,6 +13,7 @@ from orgs.models import Organisation, Role, User
 from orgs.services import official_save
 
 from .drive import Cast, RowMaker, drive_to, sheet_rows
+from .people import demo_person
 
 # village code → (state, share of the max the unit scores itself)
 PLAN = {
@@ -38,7 +39,9 @@ def _official(org: Organisation, role: str) -> User:
     existing = User.objects.filter(org=org, role=role).order_by("pk").first()
     if existing:
         return existing
-    user, _ = official_save(username=f"{role}_{org.code}", org_code=org.code, role=role)
+    username = f"{role}_{org.code}"
+    name, phone = demo_person(username)
+    user, _ = official_save(username=username, org_code=org.code, role=role, name=name, phone=phone)
     return user
 
 

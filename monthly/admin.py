@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from orgs.admin_base import ScopedAdmin
 from yuxi_campaign.core.errors import InvalidInput
 
 from . import services
@@ -22,13 +23,17 @@ from .services.league import PARTS as LEAGUE_PARTS
 
 
 @admin.register(RubricItem)
-class RubricItemAdmin(admin.ModelAdmin):
+class RubricItemAdmin(ScopedAdmin):
     list_display = ["title", "max_score", "order", "is_active"]
     list_editable = ["max_score", "order", "is_active"]
     ordering = ["order", "pk"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdmin):
+    """Read in the user's subtree (``scope_prefix`` leads to the unit); written by services."""
+
+    scope_prefix = "unit__"
+
     def has_add_permission(self, request):
         return False
 
@@ -61,7 +66,7 @@ class ObservationEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SiteKind)
-class SiteKindAdmin(admin.ModelAdmin):
+class SiteKindAdmin(ScopedAdmin):
     """The kinds of model site are data: the department edits names, levels and taglines here."""
 
     list_display = ["name", "level", "area_type", "tagline", "order", "is_active"]
@@ -69,9 +74,10 @@ class SiteKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelSite)
-class ModelSiteAdmin(admin.ModelAdmin):
+class ModelSiteAdmin(ScopedAdmin):
     """Read-only: sites are designated and edited through the pages and the API (services)."""
 
+    scope_prefix = "org__"
     list_display = ["org", "county", "kind", "highlight", "status"]
     list_select_related = ["org", "county", "kind"]
     list_filter = ["kind", "status"]
@@ -88,7 +94,8 @@ class ModelSiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyEvent)
-class MonthlyEventAdmin(admin.ModelAdmin):
+class MonthlyEventAdmin(ScopedAdmin):
+    scope_prefix = "org__"
     list_display = ["created_at", "action", "actor", "org"]
     list_select_related = ["actor", "org"]
 
@@ -123,7 +130,7 @@ class LeagueWeightsForm(forms.ModelForm):
 
 
 @admin.register(LeagueWeights)
-class LeagueWeightsAdmin(admin.ModelAdmin):
+class LeagueWeightsAdmin(ScopedAdmin):
     """One row; saved through the service (which checks the sum and locks the row)."""
 
     form = LeagueWeightsForm

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -112,8 +113,23 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+PHONE_RE = r"^1[3-9]\d{9}$"
+PHONE_MESSAGE = "手机号应为 11 位中国大陆手机号码，例如 13812345678"
+phone_validator = RegexValidator(PHONE_RE, PHONE_MESSAGE)
+
+
 class User(AbstractUser):
-    """An official, bound to one unit with one role. Superusers may have no unit: they see all."""
+    """An official, bound to one unit with one role. Superusers may have no unit: they see all.
+    Pages show the official's real name (``display_name``), not the login."""
+
+    name = models.CharField(_("real name"), max_length=50, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=11,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("Optional: an 11-digit mainland mobile number."),
+    )
 
     org = models.ForeignKey(
         Organisation,
@@ -134,6 +150,28 @@ class User(AbstractUser):
                 name="user_org_and_role_together",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.name_with_login
+
+    @property
+    def display_name(self) -> str:
+        """The official's name for pages and logs: the real name, else the login."""
+        return self.name or self.full_name_zh or self.username
+
+    def get_short_name(self) -> str:
+        """What the admin's greeting shows: the real name."""
+        return self.display_name
+
+    @property
+    def full_name_zh(self) -> str:
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def name_with_login(self) -> str:
+        """姓名（登录名） where a real name is known, else the login."""
+        name = self.name or self.full_name_zh
+        return f"{name}（{self.username}）" if name else self.username
 
     @property
     def is_campaign_admin(self) -> bool:

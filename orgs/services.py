@@ -20,8 +20,8 @@ from django.db.models import Max
 
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed
 
-from . import loads, rollups, rules
-from .models import Organisation, Role, TreeWriteLock, User
+from . import loads, permissions, rollups, rules
+from .models import Organisation, Role, TreeWriteLock, User, phone_validator
 from .selectors import subtree_filter
 
 LOCK_NAME = "org-tree"
@@ -354,9 +354,34 @@ def password_check(*, password: str, user: User) -> None:
         raise InvalidInput("密码不符合要求：" + "；".join(problems), fields={"password": problems}) from None
 
 
+def official_details_check(*, name: str | None, phone: str | None) -> dict[str, str]:
+    """The real name (姓名) and the optional mobile number (手机号), cleaned; InvalidInput otherwise."""
+    values: dict[str, str] = {}
+    if name is not None:
+        name = name.strip()
+        if len(name) > 50:
+            raise InvalidInput("姓名不能超过 50 个字", fields={"name": ["姓名不能超过 50 个字"]})
+        values["name"] = name
+    if phone is not None:
+        phone = phone.strip()
+        if phone:
+            try:
+                phone_validator(phone)
+            except ValidationError as exc:
+                raise InvalidInput(exc.messages[0], fields={"phone": list(exc.messages)}) from None
+        values["phone"] = phone
+    return values
+
+
 @transaction.atomic
 def official_save(
-    *, username: str, org_code: str, role: str, password: str | None = None
+    *,
+    username: str,
+    org_code: str,
+    role: str,
+    password: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
 ) -> tuple[User, bool]:
     """Create or update the user ``username`` bound to the unit ``org_code`` with ``role``."""
     username = (username or "").strip()
@@ -364,14 +389,17 @@ def official_save(
         raise InvalidInput("用户名不能为空", fields={"username": ["用户名不能为空"]})
     if role not in Role.values:
         raise InvalidInput(f"未知角色“{role}”：可选 {', '.join(Role.values)}", fields={"role": ["未知角色"]})
+    details = official_details_check(name=name, phone=phone)
     try:
         org = Organisation.objects.get(code=org_code)
     except Organisation.DoesNotExist:
         raise InvalidInput(f"编码为“{org_code}”的单位不存在", fields={"org": ["单位不存在"]}) from None
     if not org.is_active:
         raise InvalidInput(f"单位“{org.name}”已停用", fields={"org": ["单位已停用"]})
-    if role == Role.ADMIN and org.parent_id is not None:
-        raise NotAllowed("管理员只能设在市级组织部（树的根）", fields={"role": ["管理员只能属于市级单位"]})
+    if role == Role.ADMIN and org.level not in permissions.ADMIN_LEVELS:
+        raise NotAllowed(
+            "管理员只能设在市级或县级组织部（市、县单位）", fields={"role": ["管理员只能属于市级或县级单位"]}
+        )
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
@@ -380,6 +408,9 @@ def official_save(
     if new_password:
         password_check(password=password, user=user)
     changed = created or user.org_id != org.pk or user.role != role or user.is_staff != (role == Role.ADMIN)
+    changed = changed or any(getattr(user, key) != value for key, value in details.items())
+    for key, value in details.items():
+        setattr(user, key, value)
     user.org = org
     user.role = role
     user.is_staff = role == Role.ADMIN
@@ -391,3 +422,74 @@ def official_save(
     if changed:
         user.save()
     return user, created
+
+
+def _official_binding_check(*, actor: User, org: Organisation | None, role: str) -> Organisation:
+    """The unit (re-read) and role an administrator gives an official: in the actor's subtree,
+    active, and a role the actor may grant (``orgs.permissions``)."""
+    if org is not None:
+        org = Organisation.objects.filter(pk=org.pk).first()
+    if msg := permissions.grant_error(actor, org=org, role=role):
+        field = "org" if org is None or not permissions.in_scope(actor, org) else "role"
+        raise NotAllowed(msg, fields={field: [msg]})
+    if not org.is_active:
+        raise InvalidInput(f"单位“{org.name}”已停用", fields={"org": ["单位已停用"]})
+    return org
+
+
+@transaction.atomic
+def official_create(
+    *,
+    actor: User,
+    username: str,
+    org: Organisation | None,
+    role: str,
+    password: str | None,
+    name: str = "",
+    phone: str = "",
+) -> User:
+    """An administrator adds an official in its subtree (系统管理). Nothing is written unless the
+    unit, the role, the name, the phone and the password all pass."""
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput("用户名不能为空", fields={"username": ["用户名不能为空"]})
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput(f"登录名“{username}”已被使用", fields={"username": ["登录名已被使用"]})
+    org = _official_binding_check(actor=actor, org=org, role=role)
+    details = official_details_check(name=name, phone=phone)
+    user = User(username=username, org=org, role=role, is_staff=role == Role.ADMIN, **details)
+    if password:
+        password_check(password=password, user=user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def official_update(
+    *,
+    actor: User,
+    official: User,
+    org: Organisation | None,
+    role: str,
+    name: str,
+    phone: str,
+    is_active: bool,
+) -> User:
+    """An administrator changes an official's unit, role, name, phone or active flag. The official
+    must be one the actor manages (``permissions.may_manage_official``), before and after."""
+    official = User.objects.select_for_update().get(pk=official.pk)
+    if not permissions.may_manage_official(actor, official):
+        raise NotAllowed("您不能修改该账号：它不在您的管理范围内，或其角色不是您可以授予的")
+    if official.pk == actor.pk and not is_active:
+        raise NotAllowed("不能停用自己的账号", fields={"is_active": ["不能停用自己的账号"]})
+    org = _official_binding_check(actor=actor, org=org, role=role)
+    details = official_details_check(name=name, phone=phone)
+    for key, value in details.items():
+        setattr(official, key, value)
+    official.org, official.role, official.is_active = org, role, is_active
+    official.is_staff = role == Role.ADMIN or official.is_superuser
+    official.save(update_fields=["org", "role", "is_active", "is_staff", *details])
+    return official

@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "orgs.admin_apps.CampaignAdminConfig",  # the admin as 系统管理: its site asks orgs.permissions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "axes",

@@ -52,6 +52,21 @@ ROUND_FIELDS = (
 )
 
 
+def round_errors(round: Round) -> dict[str, list[str]]:  # noqa: A002 - the domain word
+    """The Chinese messages, per field, of a round whose notice length or dates are out of order
+    (the service and the admin's form both ask this)."""
+    errors: dict[str, list[str]] = {}
+    if not 1 <= round.notice_days <= 30:
+        errors["notice_days"] = ["公示天数应在 1 到 30 天之间"]
+    if round.declaration_closes < round.declaration_opens:
+        errors["declaration_closes"] = ["申报截止日期不能早于申报开始日期"]
+    if round.self_assessment_closes < round.declaration_closes:
+        errors["self_assessment_closes"] = ["自评截止日期不能早于申报截止日期"]
+    if round.review_closes < round.self_assessment_closes:
+        errors["review_closes"] = ["评审截止日期不能早于自评截止日期"]
+    return errors
+
+
 @transaction.atomic(durable=True)
 def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A002 - the domain word
     if not policy.may_manage_campaign(actor):
@@ -62,16 +77,7 @@ def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A00
     round = Round.objects.select_for_update().get(pk=round.pk)
     for key, value in changes.items():
         setattr(round, key, value)
-    errors: dict[str, list[str]] = {}
-    if not 1 <= round.notice_days <= 30:
-        errors["notice_days"] = ["公示天数应在 1 到 30 天之间"]
-    if round.declaration_closes < round.declaration_opens:
-        errors["declaration_closes"] = ["申报截止日期不能早于申报开始日期"]
-    if round.self_assessment_closes < round.declaration_closes:
-        errors["self_assessment_closes"] = ["自评截止日期不能早于申报截止日期"]
-    if round.review_closes < round.self_assessment_closes:
-        errors["review_closes"] = ["评审截止日期不能早于自评截止日期"]
-    if errors:
+    if errors := round_errors(round):
         raise InvalidInput("；".join(msg for msgs in errors.values() for msg in msgs), fields=errors)
     if changes:
         round.save(update_fields=list(changes))

@@ -39,7 +39,8 @@ from .scope import LEVEL_LABELS, Scope
 
 
 def official_name(row: dict) -> str:
-    full = f"{row['last_name']}{row['first_name']}".strip()
+    """The official's real name (姓名) as ``User.display_name`` gives it, from a values() row."""
+    full = row.get("name") or f"{row['last_name']}{row['first_name']}".strip()
     return full or row["username"]
 
 
@@ -200,7 +201,7 @@ def late_details(scope: Scope, rows: list[dict], today: dt.date) -> list[dict]:
         officials = (
             User.objects.filter(org_id__in=actor_ids, is_active=True, **scope.filters("org__"))
             .order_by("username")
-            .values("org_id", "role", "username", "first_name", "last_name")
+            .values("org_id", "role", "username", "name", "first_name", "last_name")
         )
         for o in officials:
             names[(o["org_id"], o["role"])].append(official_name(o))

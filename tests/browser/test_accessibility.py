@@ -1,8 +1,8 @@
 """WCAG 2.1 A and AA on every page, as axe-core sees it in Chromium, at desktop and phone width,
 in Chinese and in English: public pages, the to-do of every role, lists, the assessment page in
 the states that show different parts, every score sheet with its errors, the objections, and the
-printed documents (公示, 命名, 通报批评, the score sheet for the file), the export pages and the
-dashboard of the city, a county, a township and a village."""
+printed documents (公示, 命名, 通报批评, the score sheet for the file), the export pages, the
+dashboard of the city, a county, a township and a village, and 系统管理's main pages."""
 
 from __future__ import annotations
 
@@ -244,6 +244,17 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("meeting-form", f"/meetings/{meeting.pk}/edit/"),
             ("league", "/league/"),
             ("league-township", f"/league/?level=township&within={world.tree.county.pk}"),
+            # 系统管理 (the Django admin) as the city's administrator sees it
+            ("admin-index", "/admin/"),
+            ("admin-units", "/admin/orgs/organisation/"),
+            ("admin-unit", f"/admin/orgs/organisation/{world.tree.village.pk}/change/"),
+            ("admin-officials", "/admin/orgs/user/"),
+            ("admin-official-add", "/admin/orgs/user/add/"),
+            ("admin-indicator-sets", "/admin/indicators/indicatorset/"),
+            ("admin-rounds", "/admin/assessments/round/"),
+            ("admin-pace-targets", "/admin/assessments/pacetarget/"),
+            ("admin-titles", "/admin/assessments/title/"),
+            ("admin-events", "/admin/assessments/event/"),
         ],
         world.county_leader: [
             ("dashboard-county", "/dashboard/"),

@@ -32,7 +32,10 @@ def test_create_official_reads_the_password_from_the_environment(tree, monkeypat
 
 @pytest.mark.parametrize(
     ("org", "role", "message"),
-    [("999999", "operator", "编码为“999999”的单位不存在"), ("530401", "admin", "管理员只能设在市级组织部")],
+    [
+        ("999999", "operator", "编码为“999999”的单位不存在"),
+        ("530401001", "admin", "管理员只能设在市级或县级组织部"),
+    ],
 )
 def test_create_official_refuses_bad_input_and_creates_nobody(tree, org, role, message):
     with pytest.raises(CommandError, match=message):

@@ -7,6 +7,7 @@ from demo.assessments import seed_assessments
 from demo.history import history_load
 from demo.meetings import seed_meetings
 from demo.observations import seed_observations
+from demo.people import demo_person
 from demo.registers import seed_registers
 from demo.sites import seed_sites
 from demo.tree import demo_tree_rows
@@ -22,6 +23,7 @@ DEMO_LOGINS = [
     ("reviewer", "530423201", Role.REVIEWER, "通海县里山彝族乡评审员"),
     ("operator", "530423201202", Role.OPERATOR, "通海县里山彝族乡大黑冲村填报员"),
     ("county_leader", "530423", Role.LEADER, "通海县负责人"),
+    ("county_admin", "530423", Role.ADMIN, "通海县委组织部管理员（系统管理限本县）"),
 ]
 
 
@@ -37,7 +39,10 @@ class Command(BaseCommand):
         sets = indicator_sets_install_defaults()
         campaign_install_default()
         for username, code, role, _label in DEMO_LOGINS:
-            official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
+            name, phone = demo_person(username)
+            official_save(
+                username=username, org_code=code, role=role, password=DEMO_PASSWORD, name=name, phone=phone
+            )
         assessments = seed_assessments() + seed_registers()
         observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
@@ -53,5 +58,8 @@ class Command(BaseCommand):
             f"新增推进会 {meetings} 次"
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        names = dict(
+            User.objects.filter(username__in=[u for u, *_ in DEMO_LOGINS]).values_list("username", "name")
+        )
         for username, _code, role, label in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<14} {role:<9} {label}")
+            self.stdout.write(f"  {username:<14} {role:<9} {names.get(username, '')} · {label}")

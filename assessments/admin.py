@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assessment, Campaign, Event, Objection, PaceTarget, Round, Title
+from .models import Assessment, Campaign, Event, Objection, PaceTarget, Reminder, Round, RoundExtension, Title
 
 
 class PaceTargetInline(admin.TabularInline):
@@ -72,3 +72,22 @@ class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "assessment", "status", "ip_address"]
     list_filter = ["status"]
     list_select_related = ["assessment__org", "assessment__round"]
+
+
+@admin.register(RoundExtension)
+class RoundExtensionAdmin(ReadOnlyAdmin):
+    """Extensions are made on the calendar page (or the API), through the service that checks the
+    date and writes the event log; the admin lists them."""
+
+    list_display = ["round", "window", "org", "closes", "reason", "created_by", "created_at"]
+    list_filter = ["round", "window"]
+    list_select_related = ["round", "org", "created_by"]
+    raw_id_fields = ["org", "created_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["sent_at", "round", "window", "org", "closes", "user"]
+    list_filter = ["round", "window"]
+    list_select_related = ["round", "org", "user"]
+    show_full_result_count = False

@@ -8,6 +8,7 @@ from demo.history import history_load
 from demo.meetings import seed_meetings
 from demo.observations import seed_observations
 from demo.registers import seed_registers
+from demo.rounds import round_make_current
 from demo.sites import seed_sites
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         tree = orgs_bulk_load(rows=demo_tree_rows())
         sets = indicator_sets_install_defaults()
         campaign_install_default()
+        round_make_current()  # the current round's windows are open today, whatever the day
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
         assessments = seed_assessments() + seed_registers()

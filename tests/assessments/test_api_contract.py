@@ -122,6 +122,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         "/api/v1/orgs/{id}/": world.tree.village.pk,
         "/api/v1/indicator-sets/{id}/": a.indicator_set_id,
         "/api/v1/rounds/{id}/": world.round.pk,
+        "/api/v1/rounds/{id}/extensions/": world.round.pk,
         "/api/v1/exports/{id}/": job.pk,
         "/api/v1/exports/{id}/download/": job.pk,
         "/api/v1/model-sites/{id}/": world.model_site.pk,
@@ -147,7 +148,7 @@ def test_every_read_answers_as_documented_with_real_rows(
         if path in LISTS:
             assert response.json()["count"] >= 1, path
         seen.add(path)
-    assert set(LISTS) <= seen and len(seen) == 31
+    assert set(LISTS) <= seen and len(seen) == 32
 
 
 @pytest.mark.parametrize("path", LISTS)

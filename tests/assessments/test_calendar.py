@@ -182,7 +182,11 @@ def test_the_review_sheet_and_the_review_are_refused_after_the_review_close(cal,
     before = saved_state()
     with pytest.raises(WrongState) as refused:
         services.scores_save(
-            assessment_id=a.pk, stage="review", actor=cal.reviewer, version=a.version, rows=sheet_rows(a, Decimal("0.5"))
+            assessment_id=a.pk,
+            stage="review",
+            actor=cal.reviewer,
+            version=a.version,
+            rows=sheet_rows(a, Decimal("0.5")),
         )
     assert refused.value.detail == "本轮评审已于 2024年12月15日 截止，不能再保存"
     with pytest.raises(WrongState) as refused:

@@ -8,7 +8,7 @@ from demo.history import history_load
 from demo.meetings import seed_meetings
 from demo.observations import seed_observations
 from demo.registers import seed_registers
-from demo.rounds import round_make_current
+from demo.rounds import round_make_current, seed_extension, seed_late
 from demo.sites import seed_sites
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
@@ -40,10 +40,11 @@ class Command(BaseCommand):
         round_make_current()  # the current round's windows are open today, whatever the day
         for username, code, role, _label in DEMO_LOGINS:
             official_save(username=username, org_code=code, role=role, password=DEMO_PASSWORD)
-        assessments = seed_assessments() + seed_registers()
+        assessments = seed_assessments() + seed_registers() + seed_late()
         observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
         sites = seed_sites(User.objects.get(username="admin"))
+        seed_extension(User.objects.get(username="admin"))
         meetings = seed_meetings()
         seconds = time.perf_counter() - started
         self.stdout.write(

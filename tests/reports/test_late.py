@@ -27,6 +27,7 @@ def late_world(world, freeze):
     the far village's 2023 达标 was revoked in February; a group's 2023 达标 is under
     rectification until 06-30."""
     rounds_real_dates()
+    world.round.refresh_from_db()
     freeze(D(2024, 3, 10))
     tree = world.tree
     world.declare()

@@ -110,6 +110,7 @@ def late(world, register):
     cast = Cast(make_user(submitted_org, "operator"), world.admin, world.admin, world.admin)
     drive_to(world.declare(org=submitted_org, actor=cast.operator), "submitted", cast=cast)  # a review
     rounds_real_dates()  # then the year's windows close
+    world.round.refresh_from_db()
     return world
 
 

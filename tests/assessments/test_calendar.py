@@ -414,3 +414,26 @@ def test_the_late_list_reads_the_extended_closes(cal):
         (cal.tree.sibling_village.code, D(2024, 10, 31)),
         (cal.tree.village.code, D(2024, 11, 20)),
     ]
+
+
+def test_the_calendar_page_and_the_extensions_list_cost_the_same_queries_for_few_and_many(
+    cal, django_assert_max_num_queries
+):
+    def extend(org):
+        services.round_extend(
+            round=cal.round, actor=cal.admin, window="review", closes=D(2024, 12, 31), reason="理由", org=org
+        )
+
+    extend(cal.tree.village)
+    client, api = login(cal.admin), api_client_for(cal.admin)
+    url = f"/api/v1/rounds/{cal.round.pk}/extensions/"
+    with django_assert_max_num_queries(12) as page:
+        assert client.get("/calendar/").status_code == 200
+    with django_assert_max_num_queries(6) as listed:
+        assert len(api.get(url).json()) == 1
+    for org in (cal.tree.sibling_village, cal.tree.far_village, cal.tree.township, cal.tree.community):
+        extend(org)
+    with django_assert_max_num_queries(len(page.captured_queries)):
+        assert client.get("/calendar/").content.decode().count("理由") >= 5
+    with django_assert_max_num_queries(len(listed.captured_queries)):
+        assert len(api.get(url).json()) == 5

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.admin_base import ScopedAdmin, ScopedInline, ServiceSaveMixin
 
-from .models import Assessment, Campaign, Event, Objection, PaceTarget, Round, Title
+from .models import Assessment, Campaign, Event, Objection, PaceTarget, Reminder, Round, RoundExtension, Title
 from .services.campaign import ROUND_FIELDS, round_errors, round_update
 
 
@@ -183,3 +183,27 @@ class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "assessment", "status", "ip_address"]
     list_filter = ["status"]
     list_select_related = ["assessment__org", "assessment__round"]
+
+
+@admin.register(RoundExtension)
+class RoundExtensionAdmin(ReadOnlyAdmin):
+    """Extensions are made on the calendar page (or the API), through the service that checks the
+    date and writes the event log; the admin lists them."""
+
+    list_display = ["round", "window", "org", "closes", "reason", "created_by", "created_at"]
+    list_filter = ["round", "window"]
+    list_select_related = ["round", "org", "created_by"]
+    raw_id_fields = ["org", "created_by"]
+
+    def scope_queryset(self, request, queryset):
+        """Those for units of the subtree, and those for all units (no unit)."""
+        scoped = super().scope_queryset(request, queryset)
+        return scoped | queryset.filter(org__isnull=True)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["sent_at", "round", "window", "org", "closes", "user"]
+    list_filter = ["round", "window"]
+    list_select_related = ["round", "org", "user"]
+    show_full_result_count = False

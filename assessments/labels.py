@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "objection_decision": _("Objection decided"),
     "title_grant": _("Title granted"),
     "rectify_overdue": _("Rectification overdue"),
+    "window_extend": _("Window extended"),
 }
 
 

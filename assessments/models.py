@@ -83,6 +83,71 @@ class Round(models.Model):
         return f"{self.year} 年度"
 
 
+class Window(models.TextChoices):
+    """The round's dated windows: each closes on a date of the round (inclusive), which an
+    extension may move later for one unit or for all."""
+
+    DECLARATION = "declaration", _("Declaration")
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+    REVIEW = "review", _("Review")
+
+
+class RoundExtension(models.Model):
+    """A window of a round closing later than the round says: for one unit (``org``) or, with no
+    unit, for all. The latest close of the round and of its extensions that concern a unit is the
+    one that counts (``assessments.windows``)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="extensions")
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit (empty: all)"),
+    )
+    window = models.CharField(_("window"), max_length=15, choices=Window.choices)
+    closes = models.DateField(_("new close date"))
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        "orgs.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("window extension")
+        verbose_name_plural = _("window extensions")
+        ordering = ["round", "window", "closes", "pk"]
+        indexes = [models.Index(fields=["round", "window", "org"], name="round_extension_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.round.year} {self.get_window_display()} → {self.closes}"
+
+
+class Reminder(models.Model):
+    """One reminder of a window's close sent to one official for one unit: the periodic job
+    writes each once (the notification goes with it)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    window = models.CharField(max_length=15, choices=Window.choices)
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    closes = models.DateField()
+    user = models.ForeignKey("orgs.User", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "window", "org", "closes", "user"], name="reminder_once_per_window"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.year} {self.window} {self.org_id} {self.user_id}"
+
+
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

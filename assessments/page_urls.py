@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import actions, detail, lists, sheet, workbook
+from .views import actions, detail, lists, rounds, sheet, workbook
 
 urlpatterns = [
     path("", lists.home, name="home"),
     path("todo/", lists.home, name="todo"),
     path("start/", lists.landing, name="landing"),
     path("declare/", actions.declare, name="declare"),
+    path("calendar/", rounds.round_calendar, name="round_calendar"),
     path("assessments/", lists.assessment_list, name="assessment_list"),
     path("assessments/bulk/", actions.bulk_transition, name="bulk_transition"),
     path("assessments/<int:pk>/", detail.assessment_detail, name="assessment_detail"),

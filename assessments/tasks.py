@@ -37,3 +37,10 @@ def cleanup_evidence() -> int:
     from .services import evidence_cleanup
 
     return evidence_cleanup()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def remind_window_closes() -> int:
+    from .services import windows_remind
+
+    return windows_remind()

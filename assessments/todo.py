@@ -3,6 +3,7 @@ grouped queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import IndicatorSet
 from orgs.models import Role, User
 
-from . import policy, selectors
-from .models import Assessment, Objection, ObjectionStatus, Round, State
+from . import policy, selectors, windows
+from .models import Assessment, Objection, ObjectionStatus, Round, State, Window
 
 
 @dataclass
@@ -29,6 +30,7 @@ class TodoItem:
 class Todo:
     items: list[TodoItem] = field(default_factory=list)
     declarable: list[str] = field(default_factory=list)  # targets the own unit may declare for now
+    declaration_closes: dt.date | None = None  # the own unit's last day to declare, when it may
     round: Round | None = None
 
     @property
@@ -110,7 +112,11 @@ def _operator_todo(todo: Todo, user: User, scope) -> Todo:
         )
     )
     org, round_ = user.org, todo.round
-    if round_ is not None and org is not None and policy.may_declare(user, org):
+    if round_ is None or org is None or not policy.may_declare(user, org):
+        return todo
+    closes = windows.close_for(round_, Window.DECLARATION, org.pk)
+    if round_.declaration_opens <= windows.today() <= closes:  # the window is open for the unit
+        todo.declaration_closes = closes
         todo.declarable = policy.declarable_targets(
             org=org,
             year=round_.year,

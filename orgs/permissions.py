@@ -32,6 +32,8 @@ _SUBTREE = {
     "assessments.assessment": READ,
     "assessments.event": READ,
     "assessments.objection": READ,
+    "assessments.roundextension": READ,  # made on the calendar page, through the service
+    "assessments.reminder": READ,
     "monthly.observation": READ,
     "monthly.observationmiss": READ,
     "monthly.observationevent": READ,

@@ -39,6 +39,24 @@ def world(tree) -> World:
 
 
 @pytest.fixture
+def freeze(monkeypatch):
+    """``freeze(date)``: from then on ``timezone.now()`` (and so ``localdate()``, ``auto_now`` and
+    every deadline and window check) answers 10:00 local time on that day."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    def at(day: dt.date) -> dt.datetime:
+        instant = dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+        return instant
+
+    return at
+
+
+@pytest.fixture
 def user_factory(db):
     return make_user
 

@@ -28,11 +28,13 @@ def scene(db, keep_test_connection):
     from indicators.services import indicator_sets_install_defaults
     from orgs.models import Organisation
     from orgs.services import orgs_bulk_load
+    from tests.assessments.helpers import rounds_open
     from tests.helpers import make_user, tree_rows
 
     orgs_bulk_load(rows=tree_rows(counties=1, townships=1, villages=1, groups=1))
     indicator_sets_install_defaults(years=(2024,))
     campaign_install_default()
+    rounds_open()  # the round's windows open today: the draft can be declared
     users = {
         name: make_user(Organisation.objects.get(code=code), role)
         for name, (code, role) in ((k, v) for k, v in PERSONAS.items() if v)

@@ -17,6 +17,7 @@ from tests.hostile import BODIES, LONG, NUL, QUERIES, SCRIPT_NUMBERS, Scene, bui
 # and who may use it. Pages that answer POST like GET have no fields: their query strings count.
 PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "declare": (["round", "org", "target"], "operator"),
+    "round_calendar": (["year", "window", "org", "closes", "reason"], "admin"),
     "bulk_transition": (["action", "ids", "reason", "deadline", "next"], "leader"),
     "assessment_transition": (["action", "reason", "deadline"], "operator"),
     "assessment_sheet": (

@@ -277,6 +277,8 @@ PERIODIC_JOBS = {
     "close-due-notices": ("assessments.tasks.close_due_notices", 300),
     "flag-overdue-rectifications": ("assessments.tasks.flag_overdue_rectifications", 3600),
     "cleanup-evidence": ("assessments.tasks.cleanup_evidence", 86400),
+    # Reminders three days before a round's window closes: hourly, each sent once.
+    "remind-window-closes": ("assessments.tasks.remind_window_closes", 3600),
     "cleanup-exports": ("yuxi_campaign.core.tasks.cleanup_exports", 3600),
     # 必查必评: hourly, so that the first of the month flags last month soon after midnight (once).
     "flag-missing-observations": ("monthly.tasks.flag_missing_observations", 3600),

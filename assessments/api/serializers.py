@@ -19,7 +19,7 @@ from yuxi_campaign.core.api import (
 )
 
 from .. import listing, policy, selectors
-from ..models import ObjectionStatus, Outcome, Round, Stage, State, Target, TitleStatus
+from ..models import ObjectionStatus, Outcome, Round, RoundExtension, Stage, State, Target, TitleStatus
 
 
 def total_field(**kwargs) -> serializers.DecimalField:
@@ -439,3 +439,19 @@ class RoundUpdateSerializer(serializers.Serializer):
     declaration_closes = serializers.DateField(required=False)
     self_assessment_closes = serializers.DateField(required=False)
     review_closes = serializers.DateField(required=False)
+
+
+class RoundExtendSerializer(serializers.Serializer):
+    window = serializers.CharField(help_text="declaration, self_assessment or review")
+    org = WholeNumberField(required=False, allow_null=True, help_text="the unit; none: all units")
+    closes = serializers.CharField(help_text="the new close date, YYYY-MM-DD")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class RoundExtensionSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="round.year", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = RoundExtension
+        fields = ["id", "round", "year", "window", "org", "closes", "reason", "created_by", "created_at"]

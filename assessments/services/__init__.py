@@ -1,7 +1,7 @@
 """Every write of the campaign and its assessments, one module per family (declaration, sheets,
 evidence, transitions, objections, titles, jobs, campaign). Callers import from here."""
 
-from .campaign import campaign_install_default, round_update
+from .campaign import campaign_install_default, round_extend, round_update
 from .declaration import assessment_declare
 from .evidence import (
     SIGNATURES,
@@ -14,7 +14,7 @@ from .evidence import (
     upload_checked,
     upload_digest,
 )
-from .jobs import notices_close_due, rectifications_flag_overdue
+from .jobs import notices_close_due, rectifications_flag_overdue, windows_remind
 from .objections import objection_decide, objection_submit
 from .sheets import GAP_SHARE, missing_scores, scores_save, scores_write
 from .transitions import BulkResult, assessment_bulk_transition, assessment_transition
@@ -40,10 +40,12 @@ __all__ = [
     "objection_decide",
     "objection_submit",
     "rectifications_flag_overdue",
+    "round_extend",
     "round_update",
     "scores_save",
     "scores_write",
     "upload_checked",
     "upload_digest",
+    "windows_remind",
     "workbook_save",
 ]

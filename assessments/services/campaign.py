@@ -1,4 +1,4 @@
-"""Writes of the campaign, its pace targets and its rounds."""
+"""Writes of the campaign, its pace targets, its rounds and the extensions of their windows."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.db import transaction
 
-from orgs.models import User
-from yuxi_campaign.core.errors import InvalidInput, NotAllowed
+from orgs.models import Organisation, User
+from orgs.selectors import orgs_for_user
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope
 
-from .. import policy
-from ..models import Campaign, PaceTarget, Round, Target
+from .. import policy, windows
+from ..models import Assessment, Campaign, PaceTarget, Round, RoundExtension, Target, Window
+from ._base import clean_reason, record
 
 STANDARD_PACE = {2022: 30, 2023: 40, 2024: 30}
 DEMONSTRATION_PACE = {2022: 10, 2023: 10, 2024: 10}
@@ -31,16 +33,20 @@ def campaign_install_default() -> Campaign:
     for year in range(campaign.start_year, campaign.end_year + 1):
         Round.objects.get_or_create(
             year=year,
-            defaults={
-                "campaign": campaign,
-                "declaration_opens": dt.date(year, 3, 1),
-                "declaration_closes": dt.date(year, 3, 31),
-                "self_assessment_closes": dt.date(year, 10, 31),
-                "review_closes": dt.date(year, 12, 15),
-                "notice_days": 5,
-            },
+            defaults={"campaign": campaign, **default_round_dates(year), "notice_days": 5},
         )
     return campaign
+
+
+def default_round_dates(year: int) -> dict[str, dt.date]:
+    """The campaign's calendar: declarations in March, self-assessment until October's end,
+    reviews until mid-December."""
+    return {
+        "declaration_opens": dt.date(year, 3, 1),
+        "declaration_closes": dt.date(year, 3, 31),
+        "self_assessment_closes": dt.date(year, 10, 31),
+        "review_closes": dt.date(year, 12, 15),
+    }
 
 
 ROUND_FIELDS = (
@@ -82,3 +88,63 @@ def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A00
     if changes:
         round.save(update_fields=list(changes))
     return round
+
+
+def _close_date(value) -> dt.date:
+    if isinstance(value, str) and value.strip():
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput(
+                "新的截止日期格式应为 YYYY-MM-DD", fields={"closes": ["日期格式应为 YYYY-MM-DD"]}
+            ) from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidInput("请填写新的截止日期", fields={"closes": ["请填写新的截止日期"]})
+    return value
+
+
+@transaction.atomic(durable=True)
+def round_extend(
+    *,
+    round: Round,  # noqa: A002 - the domain word
+    actor: User,
+    window: str,
+    closes,
+    reason: str,
+    org: Organisation | None = None,
+) -> RoundExtension:
+    """Close a window of the round later, for one unit (its assessments only) or for all (``org``
+    None), with the reason in the event log. The new date must be later than the close it moves."""
+    if not policy.may_extend_window(actor, org):
+        if org is None and policy.may_manage_campaign(actor):
+            raise NotAllowed("只有市级组织部管理员可以为所有单位延长截止日期，请选择单位")
+        raise NotAllowed("只有组织部管理员可以延长截止日期")
+    if org is not None and not orgs_for_user(actor).filter(pk=org.pk).exists():
+        raise OutOfScope("未找到该单位，或不在您的权限范围内")
+    if window not in Window.values:
+        raise InvalidInput(
+            f"未知的时段“{window}”：可选 {'、'.join(Window.values)}", fields={"window": ["未知时段"]}
+        )
+    closes = _close_date(closes)
+    reason = clean_reason(reason, required=True, what="延长截止日期")
+    Round.objects.select_for_update().filter(pk=round.pk).first()  # one extension at a time per round
+    current = windows.close_for(round, window, org.pk if org else None)
+    label = windows.WINDOW_ZH[window]
+    if closes <= current:
+        message = f"新的截止日期应晚于{label}当前的截止日期 {windows.date_zh(current)}"
+        raise InvalidInput(message, fields={"closes": [message]})
+    extension = RoundExtension.objects.create(
+        round=round, org=org, window=window, closes=closes, reason=reason, created_by=actor
+    )
+    data = {
+        "round": round.year,
+        "window": window,
+        "org": org.code if org else None,
+        "previous": current.isoformat(),
+        "closes": closes.isoformat(),
+        "extension": extension.pk,
+    }
+    assessments = list(Assessment.objects.filter(round=round, org=org)) if org else []
+    for a in assessments or [None]:
+        record(a, "window_extend", actor, reason=reason, data=data)
+    return extension

@@ -10,8 +10,8 @@ from orgs.models import Organisation, User
 from orgs.selectors import orgs_for_user
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
 
-from .. import policy, rollups
-from ..models import Assessment, Round, State, Target
+from .. import policy, rollups, windows
+from ..models import Assessment, Round, State, Target, Window
 from ..selectors import active_title_kinds
 from ._base import record
 
@@ -27,6 +27,7 @@ def assessment_declare(*, org: Organisation, round: Round, target: str, actor: U
         raise OutOfScope("未找到该单位，或不在您的权限范围内")
     if not policy.may_declare(actor, org):
         raise NotAllowed("只有本单位或其上级单位的干部可以申报")
+    windows.refuse_if_closed(round, Window.DECLARATION, org.pk, doing="申报")
     indicator_set = IndicatorSet.objects.filter(level=org.level, year=round.year).first()
     refusal = policy.declaration_refusal(
         org=org,

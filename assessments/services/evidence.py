@@ -23,9 +23,9 @@ from indicators.models import AppliesTo, applies
 from orgs.models import User
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
 
-from .. import policy
+from .. import policy, windows
 from ..labels import state_zh
-from ..models import Assessment, Evidence, Stage
+from ..models import Assessment, Evidence, Stage, Window
 from ..storage import evidence_storage
 from ._base import lock_assessment, record
 from .sheets import applicable, sheet_indicators
@@ -197,6 +197,9 @@ def _lock_for_evidence(assessment_id, actor: User, verb: str) -> Assessment:
     open_state = policy.sheet_open_state(Stage.SELF)
     if assessment.state != open_state:
         raise WrongState(f"当前状态为“{state_zh(assessment.state)}”，自评表已关闭，不能{verb}佐证材料")
+    windows.refuse_if_closed(
+        assessment.round, Window.SELF_ASSESSMENT, assessment.org_id, doing=f"{verb}佐证材料"
+    )
     return assessment
 
 

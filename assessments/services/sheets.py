@@ -13,9 +13,9 @@ from indicators.scoring import scaled_total
 from orgs.models import User
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, WrongState
 
-from .. import policy
+from .. import policy, windows
 from ..labels import STAGE_LABELS, state_zh, zh
-from ..models import Assessment, Outcome, Score, Stage
+from ..models import Assessment, Outcome, Score, Stage, Window
 from ._base import bump_version, check_version, lock_assessment, record
 
 GAP_SHARE = Decimal("0.3")  # a review or recheck score this far from the self score needs a comment
@@ -100,7 +100,8 @@ def scores_write(*, assessment_id: int, stage: str, actor: User, version, rows: 
 
 
 def _check_sheet_open(assessment: Assessment, stage: str, actor: User, version) -> None:
-    """403 when the actor may not fill the sheet, 409 when it is closed or the version is stale."""
+    """403 when the actor may not fill the sheet, 409 when it is closed (by state or by the
+    round's date for the unit) or the version is stale."""
     label = zh(STAGE_LABELS[stage])
     if not policy.may_score(actor, stage, assessment):
         if stage != Stage.SELF and actor.org_id == assessment.org_id:
@@ -111,7 +112,13 @@ def _check_sheet_open(assessment: Assessment, stage: str, actor: User, version) 
         raise WrongState(
             f"当前状态为“{state_zh(assessment.state)}”，{label}表只能在“{state_zh(open_state)}”状态填写"
         )
+    if window := SHEET_WINDOWS.get(stage):
+        windows.refuse_if_closed(assessment.round, window, assessment.org_id, doing="保存")
     check_version(assessment, version, required=True, unsaved="您填写的内容未保存")
+
+
+# The window each sheet is filled in (the recheck has no date of its own).
+SHEET_WINDOWS = {Stage.SELF: Window.SELF_ASSESSMENT, Stage.REVIEW: Window.REVIEW}
 
 
 Row = tuple[Indicator, Decimal, str, "bool | None"]

@@ -15,9 +15,9 @@ from django.utils import timezone
 from orgs.models import User
 from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, WrongState
 
-from .. import policy, rollups
+from .. import policy, rollups, windows
 from ..labels import ROLE_LABELS, action_zh, state_zh, zh
-from ..models import Assessment, Objection, ObjectionStatus, Outcome, Stage, State
+from ..models import Assessment, Objection, ObjectionStatus, Outcome, Stage, State, Window
 from . import titles
 from ._base import bump_version, check_version, clean_reason, lock_assessment, record, record_and_notify
 from .change import Change, Hook
@@ -32,6 +32,7 @@ RELATION_ZH = {
 
 
 def _submit(a: Assessment, change: Change) -> None:
+    windows.refuse_if_closed(a.round, Window.SELF_ASSESSMENT, a.org_id, doing="提交")
     require_complete(a, Stage.SELF, "自评表未完成，不能提交")
     if lacking := missing_evidence(a):
         raise InvalidInput(
@@ -40,6 +41,7 @@ def _submit(a: Assessment, change: Change) -> None:
 
 
 def _review(a: Assessment, change: Change) -> None:
+    windows.refuse_if_closed(a.round, Window.REVIEW, a.org_id, doing="提交评审")
     require_complete(a, Stage.REVIEW, "评审表未完成")
 
 

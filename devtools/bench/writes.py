@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from assessments import services
 from assessments.models import Assessment, Outcome, State
 from demo.drive import sheet_rows
+from demo.rounds import round_make_current
 from orgs.models import Role
 from orgs.services import official_save
 
@@ -63,6 +64,7 @@ def _writes_ms(*, year: int) -> dict[str, float]:
         with _run():
             operator, _ = official_save(username="bench_operator", org_code=a.org.code, role=Role.OPERATOR)
             leader, _ = official_save(username="bench_leader", org_code=parent, role=Role.LEADER)
+            round_make_current(year)  # the self sheet open today (rolled back with the rest)
             returned = services.assessment_transition(
                 assessment_id=a.pk, action="return", actor=leader, reason="基准测试退回"
             )

@@ -1,6 +1,9 @@
 """The late list: who has not done, by its deadline, what the round asks of them (declare for 达标,
 fill in the self-assessment sheet, review, rectify), with who must act and their officials.
 
+The deadlines are the round's closes as the workflow enforces them (``assessments.windows``): a
+window extended for all closes later for everyone, one extended for a unit later for that unit.
+
 One UNION of two reads (units that have not declared, found with NOT EXISTS, and assessments past
 a deadline), counted by kind in two aggregates; the names of officials in one query for the units
 of a page, never one per row: a fixed number of queries whatever the number of units."""
@@ -30,7 +33,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from assessments.labels import ROLE_LABELS, TARGET_LABELS
-from assessments.models import Assessment, Round, State, Target, Title
+from assessments.models import Assessment, Round, State, Target, Title, Window
+from assessments.windows import Closes, round_closes
 from indicators.models import IndicatorSet
 from orgs.models import Organisation, Role, User
 from yuxi_campaign.core.tables import Column, Table
@@ -75,14 +79,35 @@ LATE_FIELDS = (
 )
 
 
-def _undeclared(scope: Scope, round_: Round) -> QuerySet[Organisation]:
-    """Units that should have declared for 达标 by the round's ``declaration_closes`` and did
-    not: active units below the city, at a level with an indicator set for the year, with no 达标
-    assessment in the round, that did not hold a 达标 title at the deadline (granted in an
-    earlier round, not revoked by then). A unit holding 达标 may declare 示范 but need not."""
+def _closed(closes: Closes, window: str, today: dt.date, unit: str) -> Q | None:
+    """The rows (whose unit is the field ``unit``) for which ``window`` closed before ``today``;
+    None when it closed for nobody."""
+    if today <= closes.everyone[window]:
+        return None  # the units' own extensions only ever close later
+    still_open = [org_id for org_id, day in closes.later_units(window).items() if day >= today]
+    return ~Q(**{f"{unit}__in": still_open}) if still_open else Q()
+
+
+def _due(closes: Closes, window: str, unit: str):
+    """The close of ``window`` for the row's unit (the field ``unit``), as an expression."""
+    later = closes.later_units(window)
+    everyone = Value(closes.everyone[window], output_field=DateField())
+    if not later:
+        return everyone
+    whens = [When(**{unit: org_id}, then=Value(day)) for org_id, day in later.items()]
+    return Case(*whens, default=everyone, output_field=DateField())
+
+
+def _undeclared(scope: Scope, round_: Round, closes: Closes) -> QuerySet[Organisation]:
+    """Units that should have declared for 达标 by the round's declaration close (their own,
+    when extended) and did not: active units below the city, at a level with an indicator set
+    for the year, with no 达标 assessment in the round, that did not hold a 达标 title at the
+    deadline (granted in an earlier round, not revoked by then). A unit holding 达标 may declare
+    示范 but need not."""
     declared = Assessment.objects.filter(org=OuterRef("pk"), round=round_, target=Target.STANDARD)
+    deadline = closes.everyone[Window.DECLARATION]
     held = Title.objects.filter(org=OuterRef("pk"), kind=Target.STANDARD, round__year__lt=round_.year).filter(
-        Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=round_.declaration_closes)
+        Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=deadline)
     )
     has_set = IndicatorSet.objects.filter(level=OuterRef("level"), year=round_.year)
     return Organisation.objects.filter(
@@ -95,22 +120,22 @@ def _undeclared(scope: Scope, round_: Round) -> QuerySet[Organisation]:
     )
 
 
-def _overdue_assessments(scope: Scope, round_: Round, today: dt.date) -> QuerySet[Assessment]:
-    """Self sheets still in draft after ``self_assessment_closes``, reviews still waiting
-    (submitted) after ``review_closes``, and rectifications past their deadline, of titles
-    granted in this round or an earlier one."""
+def _overdue_assessments(scope: Scope, round_: Round, closes: Closes, today: dt.date) -> QuerySet[Assessment]:
+    """Self sheets still in draft after the self-assessment close, reviews still waiting
+    (submitted) after the review close (each the unit's own, when extended), and rectifications
+    past their deadline, of titles granted in this round or an earlier one."""
     late = Q(state=State.RECTIFYING, rectify_deadline__lt=today, round__year__lte=round_.year)
-    if today > round_.self_assessment_closes:
-        late |= Q(state=State.DRAFT, round=round_)
-    if today > round_.review_closes:
-        late |= Q(state=State.SUBMITTED, round=round_)
+    if (closed := _closed(closes, Window.SELF_ASSESSMENT, today, "org_id")) is not None:
+        late |= Q(state=State.DRAFT, round=round_) & closed
+    if (closed := _closed(closes, Window.REVIEW, today, "org_id")) is not None:
+        late |= Q(state=State.SUBMITTED, round=round_) & closed
     return Assessment.objects.filter(late, **scope.filters("org__"))
 
 
-def _late_union(scope: Scope, round_: Round, today: dt.date) -> QuerySet:
+def _late_union(scope: Scope, round_: Round, closes: Closes, today: dt.date) -> QuerySet:
     text = CharField()
     by_unit = State.DRAFT  # the unit itself acts on a draft; its parent on the others
-    assessments = _overdue_assessments(scope, round_, today).annotate(
+    assessments = _overdue_assessments(scope, round_, closes, today).annotate(
         unit_id=F("org_id"),
         unit_code=F("org__code"),
         unit_name=F("org__name"),
@@ -122,8 +147,8 @@ def _late_union(scope: Scope, round_: Round, today: dt.date) -> QuerySet:
             output_field=text,
         ),
         due=Case(
-            When(state=State.DRAFT, then=Value(round_.self_assessment_closes)),
-            When(state=State.SUBMITTED, then=Value(round_.review_closes)),
+            When(state=State.DRAFT, then=_due(closes, Window.SELF_ASSESSMENT, "org_id")),
+            When(state=State.SUBMITTED, then=_due(closes, Window.REVIEW, "org_id")),
             default=F("rectify_deadline"),
             output_field=DateField(),
         ),
@@ -135,20 +160,24 @@ def _late_union(scope: Scope, round_: Round, today: dt.date) -> QuerySet:
         actor_unit_level=Case(When(state=by_unit, then=F("org__level")), default=F("org__parent__level")),
     )
     parts = [assessments.order_by().values(*LATE_FIELDS)]
-    if today > round_.declaration_closes:
-        units = _undeclared(scope, round_).annotate(
-            unit_id=F("pk"),
-            unit_code=F("code"),
-            unit_name=F("name"),
-            unit_level=F("level"),
-            what=Value(DECLARATION, output_field=text),
-            due=Value(round_.declaration_closes, output_field=DateField()),
-            assessment=Value(None, output_field=IntegerField()),
-            aim=Value(Target.STANDARD, output_field=text),
-            actor_unit_id=F("pk"),
-            actor_unit_code=F("code"),
-            actor_unit_name=F("name"),
-            actor_unit_level=F("level"),
+    if (closed := _closed(closes, Window.DECLARATION, today, "pk")) is not None:
+        units = (
+            _undeclared(scope, round_, closes)
+            .filter(closed)
+            .annotate(
+                unit_id=F("pk"),
+                unit_code=F("code"),
+                unit_name=F("name"),
+                unit_level=F("level"),
+                what=Value(DECLARATION, output_field=text),
+                due=_due(closes, Window.DECLARATION, "pk"),
+                assessment=Value(None, output_field=IntegerField()),
+                aim=Value(Target.STANDARD, output_field=text),
+                actor_unit_id=F("pk"),
+                actor_unit_code=F("code"),
+                actor_unit_name=F("name"),
+                actor_unit_level=F("level"),
+            )
         )
         parts.append(units.order_by().values(*LATE_FIELDS))
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
@@ -178,17 +207,18 @@ class LateRows:
 def late_rows(scope: Scope, round_: Round, *, today: dt.date | None = None) -> LateRows:
     """Who is late in ``scope`` for ``round_`` on ``today`` (default: the local date)."""
     today = today or timezone.localdate()
-    overdue = _overdue_assessments(scope, round_, today).aggregate(
+    closes = round_closes(round_)
+    overdue = _overdue_assessments(scope, round_, closes, today).aggregate(
         self_sheet=Count("pk", filter=Q(state=State.DRAFT)),
         review=Count("pk", filter=Q(state=State.SUBMITTED)),
         rectification=Count("pk", filter=Q(state=State.RECTIFYING)),
     )
-    declared_late = today > round_.declaration_closes
+    closed = _closed(closes, Window.DECLARATION, today, "pk")
     counts = {
-        DECLARATION: _undeclared(scope, round_).count() if declared_late else 0,
+        DECLARATION: 0 if closed is None else _undeclared(scope, round_, closes).filter(closed).count(),
         **{kind: overdue[kind] for kind in (SELF_SHEET, REVIEW, RECTIFICATION)},
     }
-    return LateRows(_late_union(scope, round_, today), counts, today)
+    return LateRows(_late_union(scope, round_, closes, today), counts, today)
 
 
 def late_details(scope: Scope, rows: list[dict], today: dt.date) -> list[dict]:

@@ -1,6 +1,7 @@
 """The world of the workflow tests: the small tree, the 2024 round, and officials at every level
-that acts on a village's assessment. Assessments are driven to the state a test starts from by the
-demo's ``drive_to`` with ``world.cast``."""
+that acts on a village's assessment. Every round's windows are open on the day the test runs (as
+in the demo); tests of the calendar itself set the dates and the clock they need. Assessments are
+driven to the state a test starts from by the demo's ``drive_to`` with ``world.cast``."""
 
 from __future__ import annotations
 
@@ -8,14 +9,30 @@ from pathlib import Path
 
 from assessments import services
 from assessments.models import Assessment, Round
+from assessments.services.campaign import default_round_dates
 from assessments.storage import evidence_storage
 from demo.drive import Cast, attach_evidence, end_notice, save_sheet
+from demo.rounds import current_round_dates
 from tests.helpers import Tree, make_user
+
+
+def rounds_open(today=None) -> None:
+    """Every round's windows open on ``today`` (default: the local date)."""
+    from django.utils import timezone
+
+    Round.objects.update(**current_round_dates(today or timezone.localdate()))
+
+
+def rounds_real_dates() -> None:
+    """Every round back on the campaign's own calendar (March, October, December of its year)."""
+    for round_ in Round.objects.all():
+        Round.objects.filter(pk=round_.pk).update(**default_round_dates(round_.year))
 
 
 class World:
     def __init__(self, tree: Tree):
         self.tree = tree
+        rounds_open()
         self.round = Round.objects.get(year=2024)
         self.operator = make_user(tree.village, "operator")  # the unit itself
         self.village_leader = make_user(tree.village, "leader")

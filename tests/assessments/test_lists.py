@@ -14,6 +14,7 @@ from assessments.services import campaign_install_default
 from demo.drive import drive_to
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
+from tests.assessments.helpers import rounds_open
 from tests.assessments.test_results import populate
 from tests.helpers import api_client_for, make_user, password_login
 
@@ -39,6 +40,7 @@ def expected_order() -> list[int]:
 def catalogue(db):
     indicator_sets_install_defaults()
     campaign_install_default()
+    rounds_open()  # the rounds' windows open today
 
 
 @pytest.fixture

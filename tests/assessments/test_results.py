@@ -13,6 +13,7 @@ from indicators.models import IndicatorSet
 from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import NewOrg, orgs_bulk_load
+from tests.assessments.helpers import rounds_open
 from tests.helpers import api_client_for, make_user, rebuild_rollups, tree_rows
 
 
@@ -47,6 +48,7 @@ def grant(org, year, kind="standard", revoked_at=None):
 def catalogue(db):
     indicator_sets_install_defaults()
     campaign_install_default()
+    rounds_open()  # the rounds' windows open today
 
 
 # ---------------------------------------------------------------------------------------------

@@ -220,6 +220,7 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
         ],
         world.admin: [
             ("todo-admin", "/"),
+            ("calendar-admin", "/calendar/"),
             ("list-admin", "/assessments/?state=accepted"),
             ("document-notice-city", "/documents/notice/?year=2024&level=village"),
             ("export-running", f"/exports/{scenes.export_running.pk}/"),

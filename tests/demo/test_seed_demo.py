@@ -3,6 +3,7 @@ from io import StringIO
 
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from assessments.models import Assessment, State, Title
 from demo.assessments import PLAN
@@ -97,16 +98,28 @@ def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some
 
 
 def test_the_demo_gives_every_register_something_to_show(db):
-    """Late units in the current round, a warned title, a rectification with a deadline and one
-    past it, a revoked title, and one reviewing unit flagged among its peers."""
+    """The current round open today (its late list: a rectification past its deadline) and the
+    round before with its real dates (units late to declare, to finish the sheet and to review),
+    a warned title, a rectification with a deadline and one past it, a revoked title, and one
+    reviewing unit flagged among its peers."""
+    from assessments.models import Round
+    from assessments.services.campaign import default_round_dates
     from reports import selectors
 
     call_command("seed_demo", stdout=StringIO())
     admin = User.objects.get(username="admin")
     scope, round_ = selectors.report_scope(admin), selectors.report_round()
     assert round_.year == 2024
+    today = timezone.localdate()
+    assert round_.declaration_opens < today < round_.declaration_closes
+    for earlier in Round.objects.filter(year__lt=2024):
+        dates = default_round_dates(earlier.year)
+        assert {name: getattr(earlier, name) for name in dates} == dates
     late = selectors.late_rows(scope, round_)
-    assert all(late.counts[kind] > 0 for kind in selectors.LATE_KINDS), late.counts
+    assert late.counts["rectification"] > 0, late.counts
+    assert late.count() == late.counts["rectification"], late.counts  # nothing else is due yet
+    before = selectors.late_rows(scope, Round.objects.get(year=2023))
+    assert all(before.counts[k] > 0 for k in ("declaration", "self_sheet", "review")), before.counts
     statuses = Counter(r["register_status"] for r in selectors.title_rows(scope))
     assert all(statuses[s] > 0 for s in selectors.TITLE_STATUSES), statuses
     rectifying = list(

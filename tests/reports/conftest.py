@@ -19,24 +19,12 @@ from assessments.models import Assessment, Round, Title
 from demo.drive import Cast, drive_to
 from indicators.models import IndicatorSet
 from orgs.models import Organisation
+from tests.assessments.helpers import rounds_real_dates
 from tests.helpers import make_user
 
 
 def local(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-@pytest.fixture
-def freeze(monkeypatch):
-    """``freeze(date)``: from then on ``timezone.now()`` (and so ``localdate()``, ``auto_now`` and
-    every deadline check) answers 10:00 local time on that day."""
-
-    def at(day: dt.date) -> dt.datetime:
-        instant = local(day)
-        monkeypatch.setattr(timezone, "now", lambda: instant)
-        return instant
-
-    return at
 
 
 def assessment(org, year: int, *, state: str = "reviewed", target: str = "standard", **fields) -> Assessment:
@@ -121,6 +109,8 @@ def late(world, register):
     assessment(rectifying_org, 2024, state="rectifying", rectify_deadline=past)
     cast = Cast(make_user(submitted_org, "operator"), world.admin, world.admin, world.admin)
     drive_to(world.declare(org=submitted_org, actor=cast.operator), "submitted", cast=cast)  # a review
+    rounds_real_dates()  # then the year's windows close
+    world.round.refresh_from_db()
     return world
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports.exports import late_export, titles_export
+from tests.assessments.helpers import rounds_real_dates
 from tests.helpers import api_client_for
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
 
@@ -16,6 +17,7 @@ from .conftest import title
 
 def test_the_late_export_holds_every_row_of_the_list_in_chunks(world):
     world.declare()
+    rounds_real_dates()  # the year's windows close: the units that did not declare are late
     api = api_client_for(world.admin).get("/api/v1/late/", {"page_size": 1000}).json()
     table, total, chunks = late_export(world.admin, {"year": "2024"}, chunk_rows=7)
     with CaptureQueriesContext(connection) as ctx:

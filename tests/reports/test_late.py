@@ -12,6 +12,7 @@ from assessments.models import Assessment, Round
 from demo.drive import Cast, drive_to
 from orgs.models import Organisation
 from reports import selectors
+from tests.assessments.helpers import rounds_real_dates
 from tests.helpers import api_client_for
 
 from .conftest import local, title
@@ -25,6 +26,8 @@ def late_world(world, freeze):
     declared and left its sheet in draft; its sibling submitted; the community holds a 2023 达标;
     the far village's 2023 达标 was revoked in February; a group's 2023 达标 is under
     rectification until 06-30."""
+    rounds_real_dates()
+    world.round.refresh_from_db()
     freeze(D(2024, 3, 10))
     tree = world.tree
     world.declare()

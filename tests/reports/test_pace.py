@@ -15,6 +15,7 @@ from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
 from reports import selectors
+from tests.assessments.helpers import rounds_open
 from tests.helpers import make_user, tree_rows
 
 COUNTY = "530401"
@@ -32,6 +33,7 @@ def campaign(db):
     orgs_bulk_load(rows=tree_rows(counties=2, townships=2, villages=5, groups=3))
     indicator_sets_install_defaults()
     campaign_install_default()
+    rounds_open()  # the rounds' windows open today
     officials: dict[tuple[str, str], object] = {}
 
     def official(org: Organisation, role: str):

@@ -231,16 +231,16 @@ def test_a_unit_outside_the_scope_is_a_json_404(late, path):
 
 def test_the_export_query_count_does_not_grow_with_rows(late, django_assert_num_queries):
     client = api_client_for(late.admin)
-    # Queries (the client is authenticated without one): the round, the counts per kind (2), the
-    # union through one cursor, the officials of its one chunk.
-    with django_assert_num_queries(5):
+    # Queries (the client is authenticated without one): the round, its extensions, the counts per
+    # kind (2), the union through one cursor, the officials of its one chunk.
+    with django_assert_num_queries(6):
         few = client.get("/api/v1/late/", {"format": "xlsx"})
     # the register: the count, the titles through one cursor, the events of its one chunk
     with django_assert_num_queries(3):
         titles = client.get("/api/v1/titles/", {"format": "csv"})
     for org in Organisation.objects.filter(level="village")[:5]:
         title(org, 2022, kind="demonstration")  # a 示范 title: nobody is less late for it
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         more = client.get("/api/v1/late/", {"format": "xlsx"})
     with django_assert_num_queries(3):
         more_titles = client.get("/api/v1/titles/", {"format": "csv"})

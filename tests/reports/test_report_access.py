@@ -15,6 +15,7 @@ from indicators.services import indicator_sets_install_defaults
 from orgs.models import Organisation
 from orgs.services import orgs_bulk_load
 from reports.policy import may_read_reports
+from tests.assessments.helpers import rounds_real_dates
 from tests.helpers import api_client_for, login, make_user, tree_rows
 
 from .conftest import assessment, title
@@ -66,6 +67,7 @@ def test_a_leader_may_narrow_to_a_unit_below_but_not_look_outside_the_subtree(wo
 
 
 def test_the_late_list_of_a_county_leader_holds_the_county_only(world):
+    rounds_real_dates()  # the year's windows have closed: the undeclared units are late
     response = login(world.county_leader).get("/dashboard/late/", {"year": 2024, "page": 1})
     table = response.context["late"]["table"]
     codes = [row[0] for row in table.rows]
@@ -172,13 +174,13 @@ def queries(client, url) -> int:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # the round; the undeclared units counted, the overdue assessments counted by kind;
-        # one page of the union; the officials of its units
-        ("/api/v1/late/", 5),
+        # the round and its extensions; the undeclared units counted, the overdue assessments
+        # counted by kind; one page of the union; the officials of its units
+        ("/api/v1/late/", 6),
         # the round of the year; count; one page of titles with their status; their events
         ("/api/v1/titles/", 4),
-        # session and user (2), the user's unit (1), then as the API (5), the years (1)
-        ("/dashboard/late/", 9),
+        # session and user (2), the user's unit (1), then as the API (6), the years (1)
+        ("/dashboard/late/", 10),
         # session, user, unit (3); the round of the year (1); count, page, events (3); the units
         # the filter offers (1); the years (1)
         ("/dashboard/titles/", 9),

@@ -9,6 +9,7 @@ from demo.meetings import seed_meetings
 from demo.observations import seed_observations
 from demo.people import demo_person
 from demo.registers import seed_registers
+from demo.rounds import round_make_current, seed_extension, seed_late
 from demo.sites import seed_sites
 from demo.tree import demo_tree_rows
 from indicators.services import indicator_sets_install_defaults
@@ -38,15 +39,17 @@ class Command(BaseCommand):
         tree = orgs_bulk_load(rows=demo_tree_rows())
         sets = indicator_sets_install_defaults()
         campaign_install_default()
+        round_make_current()  # the current round's windows are open today, whatever the day
         for username, code, role, _label in DEMO_LOGINS:
             name, phone = demo_person(username)
             official_save(
                 username=username, org_code=code, role=role, password=DEMO_PASSWORD, name=name, phone=phone
             )
-        assessments = seed_assessments() + seed_registers()
+        assessments = seed_assessments() + seed_registers() + seed_late()
         observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
         sites = seed_sites(User.objects.get(username="admin"))
+        seed_extension(User.objects.get(username="admin"))
         meetings = seed_meetings()
         seconds = time.perf_counter() - started
         self.stdout.write(

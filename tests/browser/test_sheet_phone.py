@@ -88,10 +88,11 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
     page.goto(f"{live_server.url}/assessments/{a.pk}/sheet/self/")
     taps = Taps(page)
     indicators = applicable(a)
-    expected = {i.pk: typed_score(i) for i in indicators}
+    scored = [i for i in indicators if not i.is_veto]  # a veto item is answered pass/fail, no points
+    expected = {i.pk: typed_score(i) for i in scored}
 
     # Type every score (and answer the veto checks): the total and each dimension's progress follow.
-    for i in indicators:
+    for i in scored:
         page.fill(f"#score-{i.pk}", expected[i.pk])
     for radio in page.locator("#sheet input[type=radio][value=pass]").all():
         radio.check()
@@ -104,7 +105,7 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
         str(page.locator("details.dimension").first.locator("[data-score]").count())
     )
     # The running total stays in view on the phone, whatever is scrolled.
-    page.locator(f"#score-{indicators[-1].pk}").scroll_into_view_if_needed()
+    page.locator(f"#score-{scored[-1].pk}").scroll_into_view_if_needed()
     expect(page.locator(".sheet-bar")).to_be_in_viewport()
     # The draft reaches the server by itself.
     status = page.locator("#autosave-status")
@@ -123,7 +124,7 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
     assert Evidence.objects.filter(assessment=a).count() == 5
     assert page.evaluate("window.sameDocument") is True, "the page was not reloaded"
     expect(page.locator("#missing-evidence")).to_be_empty()
-    for i in indicators:
+    for i in scored:
         assert page.input_value(f"#score-{i.pk}") == expected[i.pk]
     shot(page, "2-uploaded", full_page=False)
     shown, small = page.evaluate(SMALL_TARGETS)
@@ -159,7 +160,7 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
     dialogs.clear()
     page.reload()
     assert not [d for d in dialogs if d[0] == "beforeunload"], "nothing was left unsaved"
-    for i in indicators:
+    for i in scored:
         assert page.input_value(f"#score-{i.pk}") == expected[i.pk]
     assert page.input_value(f"#comment-{first.pk}") == "班子分工明确，台账齐全"
     shot(page, "4-reloaded")
@@ -172,7 +173,8 @@ def test_an_operator_on_a_phone_keeps_typed_scores_through_uploads_and_a_reload_
     a.refresh_from_db()
     assert a.state == State.SUBMITTED
     saved = dict(Score.objects.filter(assessment=a, stage="self").values_list("indicator_id", "score"))
-    assert {pk: f"{v.normalize():f}" for pk, v in saved.items()} == expected
+    vetoes = {i.pk: "0" for i in indicators if i.is_veto}  # kept as 0, passed
+    assert {pk: f"{v.normalize():f}" for pk, v in saved.items()} == expected | vetoes
     shot(page, "5-submitted", full_page=False)
     assert taps.count <= MAX_TAPS, f"{taps.count} taps for a sheet with five files"
 

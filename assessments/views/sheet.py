@@ -157,6 +157,11 @@ def assessment_sheet(request, pk, stage):
             "missing_evidence": missing_evidence,
             "finish_label": ACTION_LABELS[policy.SHEETS[stage].finish],
             "open": a.state == policy.sheet_open_state(stage),
+            "proxy_by": (
+                request.user.get_full_name() or request.user.username
+                if stage == Stage.SELF and policy.acts_by_proxy(request.user, a)
+                else ""
+            ),
         },
         status=status,
     )

@@ -209,12 +209,13 @@ class _Parent:
 class _Org:
     parent_id: int | None
     parent: _Parent | None
+    level: str
 
 
 @dataclass(frozen=True, slots=True)
 class RowView:
-    """A list row as ``policy`` reads an assessment: its unit, the unit's parent and grandparent
-    ids, its state and notice end (no query)."""
+    """A list row as ``policy`` reads an assessment: its unit, the unit's level, parent and
+    grandparent ids, its state and notice end (no query)."""
 
     org_id: int
     org: _Org
@@ -225,4 +226,5 @@ class RowView:
     def of(cls, row: dict) -> RowView:
         parent_id = row["org__parent_id"]
         parent = None if parent_id is None else _Parent(parent_id, row["org__parent__parent_id"])
-        return cls(row["org_id"], _Org(parent_id, parent), row["state"], row["notice_ends_at"])
+        org = _Org(parent_id, parent, row["org__level"])
+        return cls(row["org_id"], org, row["state"], row["notice_ends_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, detail, lists, rounds, sheet, workbook
+from .views import actions, detail, groups, lists, rounds, sheet, workbook
 
 urlpatterns = [
     path("", lists.home, name="home"),
@@ -28,6 +28,8 @@ urlpatterns = [
     path("assessments/<int:pk>/evidence/<int:eid>/delete/", sheet.evidence_remove, name="evidence_remove"),
     path("assessments/<int:pk>/evidence/<int:eid>/", sheet.evidence_download, name="evidence_download"),
     path("units/", lists.unit_list, name="unit_list"),
+    path("units/<int:pk>/groups/", groups.village_groups, name="village_groups"),
+    path("units/<int:pk>/groups/bulk/", groups.village_groups_bulk, name="village_groups_bulk"),
     path("objections/", lists.objection_list, name="objection_list"),
     path("objections/<int:oid>/decide/", actions.objection_decide, name="objection_decide"),
 ]

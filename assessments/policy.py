@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q
 
 from orgs import permissions
-from orgs.models import Role
+from orgs.models import Level, Role
 
 from .labels import TARGET_LABELS, zh
 from .models import Objection, ObjectionStatus, Stage, State, Target
@@ -23,6 +23,9 @@ class Relation(StrEnum):
     """How the actor's unit stands to the assessed unit."""
 
     OWN = "own"  # the unit itself
+    # the direct parent of a group (村民小组, 居民小组, 小区: the village or community above it),
+    # which fills the group's own side on its behalf (代填): groups rarely have accounts of their own
+    PROXY = "proxy"
     PARENT = "parent"  # the unit's direct parent (who reviews and decides)
     RECHECK = "recheck"  # the parent's parent, or the city where the parent is the city
 
@@ -41,10 +44,11 @@ class Rule:
     reason_required: bool = False
     deadline_required: bool = False
     automatic: bool = False  # the periodic jobs may take it too (no actor)
+    proxy: bool = False  # a group's parent may take it on the group's behalf (Relation.PROXY), same roles
 
 
 RULES: dict[str, Rule] = {
-    "submit": Rule(frozenset({State.DRAFT}), (State.SUBMITTED,), Relation.OWN, OPERATOR),
+    "submit": Rule(frozenset({State.DRAFT}), (State.SUBMITTED,), Relation.OWN, OPERATOR, proxy=True),
     "return": Rule(
         frozenset({State.SUBMITTED, State.REVIEWED}),
         (State.DRAFT,),
@@ -93,6 +97,7 @@ class Permission:
 
     relation: Relation
     roles: frozenset[str]
+    proxy: bool = False  # as Rule.proxy
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class Sheet:
 
 
 SHEETS: dict[str, Sheet] = {
-    Stage.SELF: Sheet(Permission(Relation.OWN, OPERATOR), State.DRAFT, "submit"),
+    Stage.SELF: Sheet(Permission(Relation.OWN, OPERATOR, proxy=True), State.DRAFT, "submit"),
     Stage.REVIEW: Sheet(Permission(Relation.PARENT, REVIEWERS), State.SUBMITTED, "review"),
     Stage.RECHECK: Sheet(Permission(Relation.RECHECK, REVIEWERS), State.ACCEPTED, "recheck"),
 }
@@ -136,6 +141,9 @@ def relation_holds(user, assessment, relation: Relation) -> bool:
         return False
     if relation == Relation.OWN:
         return user.org_id == assessment.org_id
+    if relation == Relation.PROXY:  # never the department: it is nobody's village
+        org = assessment.org
+        return user.org_id is not None and user.org_id == org.parent_id and org.level == Level.GROUP
     if user.is_campaign_admin:
         return True  # the organisation department acts for any parent in its tree
     if relation == Relation.PARENT:
@@ -151,6 +159,10 @@ def relation_q(user, relation: Relation, prefix: str = "") -> Q:
     org = f"{prefix}org__"
     if relation == Relation.OWN:
         return Q(**{f"{org}id": user.org_id})
+    if relation == Relation.PROXY:
+        if user.org_id is None:
+            return Q(pk__in=[])
+        return Q(**{f"{org}parent_id": user.org_id, f"{org}level": Level.GROUP})
     if user.is_campaign_admin:
         return Q()
     if relation == Relation.PARENT:
@@ -160,16 +172,32 @@ def relation_q(user, relation: Relation, prefix: str = "") -> Q:
     )
 
 
+SIDE_OF_THE_UNIT = frozenset({Relation.OWN, Relation.PROXY})  # the department never acts as the unit
+
+
 def role_holds(user, roles: Iterable[str], relation: Relation) -> bool:
-    if relation != Relation.OWN and user.is_campaign_admin:
+    if relation not in SIDE_OF_THE_UNIT and user.is_campaign_admin:
         return True
     return user.role in roles
 
 
 def holds(user, permission: Permission | Rule, assessment) -> bool:
-    return relation_holds(user, assessment, permission.relation) and role_holds(
+    if relation_holds(user, assessment, permission.relation) and role_holds(
         user, permission.roles, permission.relation
-    )
+    ):
+        return True
+    return permission.proxy and by_proxy(user, permission.roles, assessment)
+
+
+def by_proxy(user, roles: Iterable[str], assessment) -> bool:
+    """The group's parent, with one of ``roles``, acting on the group's behalf."""
+    return relation_holds(user, assessment, Relation.PROXY) and role_holds(user, roles, Relation.PROXY)
+
+
+def acts_by_proxy(user, assessment) -> bool:
+    """Whether the user fills the assessed group's own side (self sheet, evidence, submit) on its
+    behalf rather than as the unit itself: what the event log records as 代填."""
+    return user is not None and by_proxy(user, SHEETS[Stage.SELF].permission.roles, assessment)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +276,14 @@ def may_see_objection_contact(user, assessment) -> bool:
 def may_see_objections(user) -> bool:
     """Whether the objections desk is for this user: those who may decide objections somewhere."""
     return _official(user) and role_holds(user, DECIDE_OBJECTION.roles, DECIDE_OBJECTION.relation)
+
+
+def groups_page_unit(user) -> int | None:
+    """The village or community whose groups' table (村评组) the navigation offers the user: the
+    own unit, for its officials; None for everyone else (they reach it from the unit list)."""
+    if not _official(user) or user.org_id is None:
+        return None
+    return user.org_id if user.org.level == Level.VILLAGE else None
 
 
 # ---------------------------------------------------------------------------------------------

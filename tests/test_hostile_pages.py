@@ -19,6 +19,7 @@ PAGE_FORMS: dict[str, tuple[list[str], str]] = {
     "declare": (["round", "org", "target"], "operator"),
     "round_calendar": (["year", "window", "org", "closes", "reason"], "admin"),
     "bulk_transition": (["action", "ids", "reason", "deadline", "next"], "leader"),
+    "village_groups_bulk": (["do", "year", "target", "orgs", "ids"], "operator"),
     "assessment_transition": (["action", "reason", "deadline"], "operator"),
     "assessment_sheet": (
         ["version", "do", "score-{indicator}", "comment-{indicator}", "veto-{indicator}"],
@@ -130,6 +131,8 @@ def url_for(name: str, scene: Scene) -> str:
         "org_pk": scene.draft.org_id,
         "year": 2024,
     }
+    if name.startswith("village_groups"):
+        kwargs["pk"] = scene.world.tree.village.pk
     if name.startswith("observation_"):
         photo = scene.observation_id  # no photo in the scene: a photo id that names nothing
         kwargs.update(pk=scene.observation_id, problem_id=scene.problem_id, photo_id=photo, kind="thumb")

@@ -112,7 +112,8 @@ class AssessmentRowSerializer(AssessmentSerializer):
     def get_allowed_actions(self, row) -> list[str]:
         """Once per distinct case of what the rules read of a row: its state; whether the caller's
         unit is the row's unit, its parent or its grandparent, and whether it has a grandparent
-        (the recheck unit follows); whether the notice has ended; a pending objection."""
+        (the recheck unit follows); whether the unit is a group (its parent may act on its behalf);
+        whether the notice has ended; a pending objection."""
         context = self.context
         user, now = context["user"], context["now"]
         me, parent, grand, ends = (
@@ -127,6 +128,7 @@ class AssessmentRowSerializer(AssessmentSerializer):
             parent == me,
             grand == me,
             grand is None,
+            row["org__level"] == Level.GROUP,
             ends is not None and now >= ends,
             row["has_pending_objection"],
         )

@@ -9,6 +9,7 @@ from django.db.models import F
 from orgs.models import User
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope, StaleVersion
 
+from .. import policy
 from ..labels import state_zh
 from ..models import Assessment, Event
 from ..notifications import notify
@@ -35,6 +36,24 @@ def lock_assessment(assessment_id, actor: User | None) -> Assessment:
 def record(assessment: Assessment | None, action: str, actor: User | None, **fields) -> Event:
     """Append one row to the event log."""
     return Event.objects.create(assessment=assessment, action=action, actor=actor, **fields)
+
+
+def on_behalf(actor: User | None, assessment: Assessment) -> dict:
+    """Event data for an act on a group's own side by the village or community above it (代填,
+    ``policy.acts_by_proxy``): the unit the actor acted from and the group acted for. Empty when
+    the actor acts as the unit itself (or as anyone else)."""
+    if not policy.acts_by_proxy(actor, assessment):
+        return {}
+    org, parent = assessment.org, assessment.org.parent
+    return {
+        "proxy": {
+            "org": parent.pk,
+            "org_name": parent.name,
+            "role": actor.role,
+            "for_org": org.pk,
+            "for_org_name": org.name,
+        }
+    }
 
 
 def record_and_notify(assessment: Assessment, action: str, actor: User | None, **fields) -> Event:

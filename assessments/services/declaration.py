@@ -13,7 +13,7 @@ from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, Wron
 from .. import policy, rollups, windows
 from ..models import Assessment, Round, State, Target, Window
 from ..selectors import active_title_kinds
-from ._base import record
+from ._base import on_behalf, record
 
 
 @transaction.atomic(durable=True)
@@ -51,5 +51,6 @@ def assessment_declare(*, org: Organisation, round: Round, target: str, actor: U
         raise duplicate from None
     rollups.Watch(assessment).apply(from_state=None, to_state=State.DRAFT)
     indicator_set_freeze(indicator_set=indicator_set)
-    record(assessment, "declare", actor, to_state=State.DRAFT, data={"target": target})
+    data = {"target": target, **on_behalf(actor, assessment)}
+    record(assessment, "declare", actor, to_state=State.DRAFT, data=data)
     return assessment

@@ -27,8 +27,8 @@ from .. import policy, windows
 from ..labels import state_zh
 from ..models import Assessment, Evidence, Stage, Window
 from ..storage import evidence_storage
-from ._base import lock_assessment, record
-from .sheets import applicable, sheet_indicators
+from ._base import lock_assessment, on_behalf, record
+from .sheets import applicable, proxy_hint, sheet_indicators
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,12 @@ def _evidence_add(assessment_id, indicator_id, upload, actor, written: list[str]
         actor,
         from_state=assessment.state,
         to_state=assessment.state,
-        data={"indicator": indicator.code, "file": name, "evidence": evidence.pk},
+        data={
+            "indicator": indicator.code,
+            "file": name,
+            "evidence": evidence.pk,
+            **on_behalf(actor, assessment),
+        },
     )
     return evidence
 
@@ -185,7 +190,11 @@ def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
         actor,
         from_state=assessment.state,
         to_state=assessment.state,
-        data={"indicator": evidence.indicator.code, "file": evidence.original_name},
+        data={
+            "indicator": evidence.indicator.code,
+            "file": evidence.original_name,
+            **on_behalf(actor, assessment),
+        },
     )
     transaction.on_commit(lambda: evidence_storage().delete(stored_name))
 
@@ -193,7 +202,7 @@ def evidence_delete(*, assessment_id: int, evidence_id, actor: User) -> None:
 def _lock_for_evidence(assessment_id, actor: User, verb: str) -> Assessment:
     assessment = lock_assessment(assessment_id, actor)
     if not policy.may_handle_evidence(actor, assessment):
-        raise NotAllowed(f"只有本单位的填报员可以{verb}佐证材料")
+        raise NotAllowed(f"只有本单位的填报员可以{verb}佐证材料{proxy_hint(Stage.SELF, assessment)}")
     open_state = policy.sheet_open_state(Stage.SELF)
     if assessment.state != open_state:
         raise WrongState(f"当前状态为“{state_zh(assessment.state)}”，自评表已关闭，不能{verb}佐证材料")

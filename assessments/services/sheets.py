@@ -10,13 +10,13 @@ from django.db import transaction
 
 from indicators.models import Indicator, applies
 from indicators.scoring import scaled_total
-from orgs.models import User
+from orgs.models import Level, User
 from yuxi_campaign.core.errors import InvalidInput, NotAllowed, WrongState
 
 from .. import policy, windows
 from ..labels import STAGE_LABELS, state_zh, zh
 from ..models import Assessment, Outcome, Score, Stage, Window
-from ._base import bump_version, check_version, lock_assessment, record
+from ._base import bump_version, check_version, lock_assessment, on_behalf, record
 
 GAP_SHARE = Decimal("0.3")  # a review or recheck score this far from the self score needs a comment
 MAX_COMMENT = 1000
@@ -94,7 +94,11 @@ def scores_write(*, assessment_id: int, stage: str, actor: User, version, rows: 
         actor,
         from_state=assessment.state,
         to_state=assessment.state,
-        data={"stage": stage, "changes": changes},
+        data={
+            "stage": stage,
+            "changes": changes,
+            **(on_behalf(actor, assessment) if stage == Stage.SELF else {}),
+        },
     )
     return assessment
 
@@ -106,7 +110,7 @@ def _check_sheet_open(assessment: Assessment, stage: str, actor: User, version) 
     if not policy.may_score(actor, stage, assessment):
         if stage != Stage.SELF and actor.org_id == assessment.org_id:
             raise NotAllowed(f"不能给本单位打{label}分")
-        raise NotAllowed(f"您无权填写该单位的{label}表")
+        raise NotAllowed(f"您无权填写该单位的{label}表{proxy_hint(stage, assessment)}")
     open_state = policy.sheet_open_state(stage)
     if assessment.state != open_state:
         raise WrongState(
@@ -119,6 +123,13 @@ def _check_sheet_open(assessment: Assessment, stage: str, actor: User, version) 
 
 # The window each sheet is filled in (the recheck has no date of its own).
 SHEET_WINDOWS = {Stage.SELF: Window.SELF_ASSESSMENT, Stage.REVIEW: Window.REVIEW}
+
+
+def proxy_hint(stage: str, assessment: Assessment) -> str:
+    """For a refusal on a group's own side: who else may act there."""
+    if stage == Stage.SELF and policy.SHEETS[stage].permission.proxy and assessment.org.level == Level.GROUP:
+        return "（小组的自评由本小组或所在村（社区）的填报员填写）"
+    return ""
 
 
 Row = tuple[Indicator, Decimal, str, "bool | None"]

@@ -12,14 +12,22 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from orgs.models import User
+from orgs.models import Level, User
 from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, WrongState
 
 from .. import policy, rollups, windows
 from ..labels import ROLE_LABELS, action_zh, state_zh, zh
 from ..models import Assessment, Objection, ObjectionStatus, Outcome, Stage, State, Window
 from . import titles
-from ._base import bump_version, check_version, clean_reason, lock_assessment, record, record_and_notify
+from ._base import (
+    bump_version,
+    check_version,
+    clean_reason,
+    lock_assessment,
+    on_behalf,
+    record,
+    record_and_notify,
+)
 from .change import Change, Hook
 from .evidence import missing_evidence
 from .sheets import require_complete
@@ -96,7 +104,12 @@ def _check(action: str, a: Assessment, actor: User | None, version) -> None:
     allowed = rule.automatic if actor is None else policy.may_take(actor, action, a)
     if not allowed:
         roles = "、".join(zh(ROLE_LABELS[r]) for r in sorted(rule.roles))
-        raise NotAllowed(f"无权执行“{action_zh(action)}”：只有{RELATION_ZH[rule.relation]}的{roles}可以操作")
+        also = (
+            "，小组也可由所在村（社区）的填报员代为操作" if rule.proxy and a.org.level == Level.GROUP else ""
+        )
+        raise NotAllowed(
+            f"无权执行“{action_zh(action)}”：只有{RELATION_ZH[rule.relation]}的{roles}可以操作{also}"
+        )
     check_version(a, version, required=False, unsaved=f"“{action_zh(action)}”未执行")
     if a.state not in rule.sources:
         sources = "、".join(state_zh(s) for s in sorted(rule.sources))
@@ -143,6 +156,8 @@ def assessment_transition(
         now=timezone.now(),
         to_state=rule.targets[0],
     )
+    if rule.proxy:
+        change.data.update(on_behalf(actor, a))
     watch = rollups.Watch(a, action=action)
     if hook := HOOKS.get(action):
         hook(a, change)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from indicators.models import applies
+from orgs.models import Level, Role
 
 from .. import policy, workbooks
 from ..labels import ACTION_LABELS, EVENT_LABELS, STATE_LABELS
@@ -54,6 +55,8 @@ def assessment_detail(request, pk):
             and a.state == State.IN_NOTICE,
             "state_label": STATE_LABELS[a.state],
             "event_labels": EVENT_LABELS,
+            "role_labels": dict(Role.choices),
+            "groups_page": a.org.level == Level.GROUP,
             "state_labels": STATE_LABELS,
         },
     )

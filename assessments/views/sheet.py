@@ -242,6 +242,11 @@ def assessment_sheet(request, pk, stage):
             "missing_evidence": missing_evidence if stage == Stage.SELF else [],
             "finish_label": ACTION_LABELS[policy.SHEETS[stage].finish],
             "open": open_,
+            "proxy_by": (
+                request.user.display_name
+                if stage == Stage.SELF and policy.acts_by_proxy(request.user, a)
+                else ""
+            ),
         },
         status=status,
     )

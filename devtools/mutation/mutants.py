@@ -34,7 +34,7 @@ def _rule(action: str, original: str, replacement: str, description: str) -> Mut
     return Mutant(POLICY, original, replacement, f"{action}: {description}")
 
 
-SUBMIT = '"submit": Rule(frozenset({State.DRAFT}), (State.SUBMITTED,), Relation.OWN, OPERATOR)'
+SUBMIT = '"submit": Rule(frozenset({State.DRAFT}), (State.SUBMITTED,), Relation.OWN, OPERATOR, proxy=True)'
 REVIEW = '"review": Rule(frozenset({State.SUBMITTED}), (State.REVIEWED,), Relation.PARENT, REVIEWERS)'
 ACCEPT = '"accept": Rule(frozenset({State.REVIEWED}), (State.ACCEPTED,), Relation.PARENT, LEADER)'
 RECHECK = '"recheck": Rule(frozenset({State.ACCEPTED}), (State.RECHECKED,), Relation.RECHECK, REVIEWERS)'
@@ -61,6 +61,7 @@ RULE_MUTANTS = [
     ),
     _rule("submit", SUBMIT, SUBMIT.replace("OPERATOR", "REVIEWERS"), "the unit's reviewer or leader submits"),
     _rule("submit", SUBMIT, SUBMIT.replace("Relation.OWN", "Relation.PARENT"), "the parent submits"),
+    _rule("submit", SUBMIT, SUBMIT.replace(", proxy=True", ""), "the village may not submit for its groups"),
     _rule("submit", SUBMIT, SUBMIT.replace("(State.SUBMITTED,)", "(State.REVIEWED,)"), "leads to reviewed"),
     # return
     _rule("return", RETURN_SOURCES, RETURN_SOURCES.replace(", State.REVIEWED", ""), "not from reviewed"),
@@ -231,21 +232,51 @@ RELATION_MUTANTS = [
     ),
     Mutant(
         POLICY,
-        "if relation != Relation.OWN and user.is_campaign_admin:",
+        "if relation not in SIDE_OF_THE_UNIT and user.is_campaign_admin:",
         "if user.is_campaign_admin:",
         "the department's role counts for the unit's own actions",
     ),
     Mutant(
         POLICY,
-        "if relation != Relation.OWN and user.is_campaign_admin:",
-        "if relation != Relation.OWN and user.is_superuser:",
+        "if relation not in SIDE_OF_THE_UNIT and user.is_campaign_admin:",
+        "if relation not in SIDE_OF_THE_UNIT and user.is_superuser:",
         "the city admin role is not the department",
+    ),
+    Mutant(
+        POLICY,
+        "return user.org_id is not None and user.org_id == org.parent_id and org.level == Level.GROUP",
+        "return user.org_id is not None and user.org_id == org.parent_id",
+        "a township fills its villages' sheets on their behalf",
+    ),
+    Mutant(
+        POLICY,
+        "return user.org_id is not None and user.org_id == org.parent_id and org.level == Level.GROUP",
+        "return user.org_id is not None and org.level == Level.GROUP",
+        "any village fills any group's sheet",
+    ),
+    Mutant(
+        POLICY,
+        'return Q(**{f"{org}parent_id": user.org_id, f"{org}level": Level.GROUP})',
+        'return Q(**{f"{org}parent_id": user.org_id})',
+        "the list filter of the proxy relation forgets the level",
+    ),
+    Mutant(
+        POLICY,
+        "return permission.proxy and by_proxy(user, permission.roles, assessment)",
+        "return False",
+        "the village may not fill its groups' sheets",
+    ),
+    Mutant(
+        POLICY,
+        "return relation_holds(user, assessment, Relation.PROXY) and role_holds(user, roles, Relation.PROXY)",
+        "return relation_holds(user, assessment, Relation.PROXY)",
+        "the village's reviewer fills its groups' self sheets",
     ),
     Mutant(POLICY, "    return user.role in roles\n", "    return True\n", "any role will do"),
     Mutant(
         POLICY,
-        "return relation_holds(user, assessment, permission.relation) and role_holds(",
-        "return relation_holds(user, assessment, permission.relation) or role_holds(",
+        "if relation_holds(user, assessment, permission.relation) and role_holds(",
+        "if relation_holds(user, assessment, permission.relation) or role_holds(",
         "relation or role suffices",
     ),
 ]
@@ -298,8 +329,8 @@ SHEET_MUTANTS = [
     ),
     Mutant(
         POLICY,
-        "Stage.SELF: Sheet(Permission(Relation.OWN, OPERATOR), State.DRAFT,",
-        "Stage.SELF: Sheet(Permission(Relation.OWN, REVIEWERS), State.DRAFT,",
+        "Stage.SELF: Sheet(Permission(Relation.OWN, OPERATOR, proxy=True), State.DRAFT,",
+        "Stage.SELF: Sheet(Permission(Relation.OWN, REVIEWERS, proxy=True), State.DRAFT,",
         "the unit's leader fills the self sheet",
     ),
     Mutant(
@@ -642,6 +673,7 @@ TESTS: dict[str, list[list[str]]] = {
             "tests/assessments/test_notice.py",
             "tests/assessments/test_jobs.py",
             "tests/assessments/test_rounds.py",
+            "tests/assessments/test_proxy.py",
         ],
         ["tests/assessments/test_permission_matrix.py::test_every_official_every_action_every_state[api]"],
     ],

@@ -79,7 +79,19 @@ def scenes(world):
     done = ExportJob.objects.create(user=world.admin, source="results", format="csv")
     export_job_run(job_id=done.pk)
     site = model_site(world)
+    group_draft = services.assessment_declare(  # the village fills in for its group (代填)
+        org=world.tree.group, round=rounds[2024], target="standard", actor=world.operator
+    )
+    first = group_draft.indicator_set.indicators.order_by("order").first()
+    services.scores_save(
+        assessment_id=group_draft.pk,
+        stage="self",
+        actor=world.operator,
+        version=group_draft.version,
+        rows=[{"indicator": first.pk, "score": 1, **({"veto_passed": True} if first.is_veto else {})}],
+    )
     return SimpleNamespace(
+        group_draft=group_draft,
         site=site,
         export_running=running,
         export_done=done,
@@ -197,6 +209,9 @@ def check_every_page(base: str, world, scenes, new_page, login, viewport, langua
             ("list", "/assessments/"),
             ("detail-draft", f"/assessments/{scenes.draft.pk}/"),
             ("self-sheet", f"/assessments/{scenes.draft.pk}/sheet/self/"),
+            ("village-groups", f"/units/{world.tree.village.pk}/groups/"),
+            ("group-sheet-by-proxy", f"/assessments/{scenes.group_draft.pk}/sheet/self/"),
+            ("group-detail-by-proxy", f"/assessments/{scenes.group_draft.pk}/"),
         ],
         world.reviewer: [
             ("todo-reviewer", "/"),

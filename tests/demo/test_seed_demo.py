@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments.models import Assessment, State, Title
+from assessments.models import Assessment, Event, State, Title
 from demo.assessments import PLAN
 from orgs.models import Organisation, User
 from reports import selectors
@@ -56,7 +56,7 @@ def test_seed_demo_loads_yuxi_and_running_it_twice_gives_the_same_database(db, c
 
 def test_every_demo_login_can_log_in(db, client):
     call_command("seed_demo")
-    for username in ("admin", "leader", "reviewer", "operator"):
+    for username in ("admin", "leader", "reviewer", "operator", "village_reviewer"):
         assert password_login(client, username, "yuxi-demo-2024"), username
         client.logout()
 
@@ -74,6 +74,16 @@ def test_the_demo_holds_assessments_in_every_state(db):
         "rectify_order",
     ]
     assert Assessment.objects.get(org__code="530423201202").state == State.DRAFT  # the operator's own
+    # 村评组: the same operator fills in for 大黑冲村's groups (代填); one group has its own account
+    groups = Assessment.objects.filter(round__year=2024, org__parent__code="530423201202")
+    assert Counter(groups.values_list("state", flat=True)) == {"draft": 3, "submitted": 3, "reviewed": 1}
+    operator = User.objects.get(username="operator")
+    proxied = Event.objects.filter(assessment__in=groups, actor=operator, action="submit")
+    assert proxied.count() == 3
+    assert all(e.data["proxy"]["org_name"] == "大黑冲村" for e in proxied)
+    own = groups.get(org__name="下打马坎村民小组")
+    assert not [e for e in own.events.all() if "proxy" in e.data]
+    assert own.events.get(action="submit").actor.org_id == own.org_id
 
 
 def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some_behind(db):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from assessments.services import campaign_install_default
 from demo.assessments import seed_assessments
+from demo.groups import seed_group_proxy
 from demo.history import history_load
 from demo.meetings import seed_meetings
 from demo.observations import seed_observations
@@ -22,7 +23,8 @@ DEMO_LOGINS = [
     ("admin", "530400", Role.ADMIN, "玉溪市委组织部管理员"),
     ("leader", "530423201", Role.LEADER, "通海县里山彝族乡负责人"),
     ("reviewer", "530423201", Role.REVIEWER, "通海县里山彝族乡评审员"),
-    ("operator", "530423201202", Role.OPERATOR, "通海县里山彝族乡大黑冲村填报员"),
+    ("operator", "530423201202", Role.OPERATOR, "通海县里山彝族乡大黑冲村填报员（也代小组填报）"),
+    ("village_reviewer", "530423201202", Role.REVIEWER, "通海县里山彝族乡大黑冲村评审员（评小组）"),
     ("county_leader", "530423", Role.LEADER, "通海县负责人"),
     ("county_admin", "530423", Role.ADMIN, "通海县委组织部管理员（系统管理限本县）"),
 ]
@@ -45,7 +47,7 @@ class Command(BaseCommand):
             official_save(
                 username=username, org_code=code, role=role, password=DEMO_PASSWORD, name=name, phone=phone
             )
-        assessments = seed_assessments() + seed_registers() + seed_late()
+        assessments = seed_assessments() + seed_registers() + seed_late() + seed_group_proxy()
         observations = seed_observations()
         titles = history_load()  # after the others: it leaves their units alone
         sites = seed_sites(User.objects.get(username="admin"))
@@ -65,4 +67,4 @@ class Command(BaseCommand):
             User.objects.filter(username__in=[u for u, *_ in DEMO_LOGINS]).values_list("username", "name")
         )
         for username, _code, role, label in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<14} {role:<9} {names.get(username, '')} · {label}")
+            self.stdout.write(f"  {username:<17} {role:<9} {names.get(username, '')} · {label}")

@@ -5,9 +5,9 @@ the address of the work itself, and a count per kind as a summary.
 
 Who may do what is policy's (``policy.SHEETS``, ``policy.RULES``, ``policy.relation_q``,
 ``policy.role_holds``); this module only puts those rules together as filters. The cost is a fixed
-number of queries whatever the number of items: the round, one grouped count of every kind, one
-count of the objections, and one capped query per kind that has work (the first ``CAP`` items,
-by deadline then unit)."""
+number of queries whatever the number of items, set by the user's role alone: the round, one
+grouped count of every kind, one capped query per kind the role has (the first ``CAP`` items, by
+deadline then unit), and the objections counted and listed."""
 
 from __future__ import annotations
 
@@ -276,20 +276,20 @@ def todo_for(user: User) -> Todo:
     for kind in kinds:
         item = TodoItem(kind.key, kind.label, counts[kind.key], _list_url(**dict(kind.list_params)))
         item.button = kind.button
-        if item.count:
-            rows = (
-                scope.filter(filters[kind.key])
-                .select_related("org__parent", "round")
-                .order_by(kind.deadline, "org__code", "pk")[:CAP]
-            )
-            for a in rows:
-                deadline = _deadline(a, kind.deadline)
-                due = ""
-                if kind.key == "close" and deadline is not None:
-                    due = gettext("Notice ended %(date)s") % {"date": _day(deadline, today)}
-                item.entries.append(_entry(a, _url(a.pk, kind), deadline, today, due))
-            # an overdue rectification, or any work past its date, marks the kind urgent
-            item.urgent = kind.key != "close" and any(e.overdue for e in item.entries)
+        # queried even when the count is nil: the page costs the same queries for any data
+        rows = (
+            scope.filter(filters[kind.key])
+            .select_related("org__parent", "round")
+            .order_by(kind.deadline, "org__code", "pk")[:CAP]
+        )
+        for a in rows:
+            deadline = _deadline(a, kind.deadline)
+            due = ""
+            if kind.key == "close" and deadline is not None:
+                due = gettext("Notice ended %(date)s") % {"date": _day(deadline, today)}
+            item.entries.append(_entry(a, _url(a.pk, kind), deadline, today, due))
+        # an overdue rectification, or any work past its date, marks the kind urgent
+        item.urgent = kind.key != "close" and any(e.overdue for e in item.entries)
         todo.items.append(item)
         if kind.key == "rectifying":
             _objections(todo, user, today)
@@ -316,18 +316,17 @@ def _objections(todo: Todo, user: User, today: dt.date) -> None:
         reverse("objection_list") + "?" + urlencode({"status": ObjectionStatus.PENDING}),
         button=_("Decide the objection"),
     )
-    if item.count:
-        rows = qs.select_related("assessment__org__parent").order_by(
-            "assessment__notice_ends_at", "assessment__org__code", "created_at", "pk"
-        )[:CAP]
-        for o in rows:
-            a = o.assessment
-            url = reverse("assessment_detail", args=[a.pk]) + "#objections"
-            deadline = timezone.localdate(a.notice_ends_at) if a.notice_ends_at else None
-            entry = _entry(a, url, deadline, today)
-            entry.note = o.content[:80] + ("…" if len(o.content) > 80 else "")
-            item.entries.append(entry)
-        item.urgent = True
+    rows = qs.select_related("assessment__org__parent").order_by(
+        "assessment__notice_ends_at", "assessment__org__code", "created_at", "pk"
+    )[:CAP]
+    for o in rows:
+        a = o.assessment
+        url = reverse("assessment_detail", args=[a.pk]) + "#objections"
+        deadline = timezone.localdate(a.notice_ends_at) if a.notice_ends_at else None
+        entry = _entry(a, url, deadline, today)
+        entry.note = o.content[:80] + ("…" if len(o.content) > 80 else "")
+        item.entries.append(entry)
+    item.urgent = bool(item.count)
     todo.items.append(item)
 
 

@@ -6,12 +6,13 @@ driven to the state a test starts from by the demo's ``drive_to`` with ``world.c
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from assessments import services
-from assessments.models import Assessment, Round
+from assessments.models import Assessment, Round, State
 from assessments.services.campaign import default_round_dates
 from assessments.storage import evidence_storage
-from demo.drive import Cast, attach_evidence, end_notice, save_sheet
+from demo.drive import Cast, attach_evidence, drive_to, end_notice, save_sheet
 from demo.rounds import current_round_dates
 from tests.helpers import Tree, make_user
 
@@ -75,3 +76,51 @@ def evidence_dir() -> Path:
     path = Path(evidence_storage().location)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def every_kind_of_work(world) -> SimpleNamespace:
+    """Work of every kind: the village's sheet to fill (2024), its sibling's submission to review
+    (2024), the village's reviewed sheet (2023) waiting for the township's decision, the sibling's
+    accepted one (2023) waiting for the county's recheck, the village's rechecked one (2022) to
+    publish, the sibling's notice (2022) with an objection; one level up, the township's ended
+    notice (2024) for the county to close and the street's rectification (2024), and the
+    township's own rectification (2023) that its operator carries out."""
+    tree = world.tree
+    rounds = {r.year: r for r in Round.objects.all()}
+    city_reviewer = make_user(tree.city, "reviewer")
+    sibling = Cast(world.sibling_operator, world.reviewer, world.leader, world.county_reviewer)
+    street_operator = make_user(tree.street, "operator")
+
+    def up(operator) -> Cast:
+        return Cast(operator, world.county_reviewer, world.county_leader, city_reviewer)
+
+    def declare(org, year, actor):
+        return services.assessment_declare(org=org, round=rounds[year], target="standard", actor=actor)
+
+    w = SimpleNamespace(city_reviewer=city_reviewer)
+    w.fill = declare(tree.village, 2024, world.operator)
+    w.review = drive_to(
+        declare(tree.sibling_village, 2024, world.sibling_operator), State.SUBMITTED, cast=sibling
+    )
+    w.decide = drive_to(declare(tree.village, 2023, world.operator), State.REVIEWED, cast=world.cast)
+    w.recheck = drive_to(
+        declare(tree.sibling_village, 2023, world.sibling_operator), State.ACCEPTED, cast=sibling
+    )
+    w.publish = drive_to(declare(tree.village, 2022, world.operator), State.RECHECKED, cast=world.cast)
+    w.objection_on = drive_to(
+        declare(tree.sibling_village, 2022, world.sibling_operator), State.IN_NOTICE, cast=sibling
+    )
+    w.objection = services.objection_submit(
+        assessment_id=w.objection_on.pk, content="公示材料与实际情况不符", ip_address="10.0.0.1"
+    )
+    w.close = drive_to(
+        declare(tree.township, 2024, world.parent_operator), State.IN_NOTICE, cast=up(world.parent_operator)
+    )
+    end_notice(w.close)
+    w.rectifying = drive_to(
+        declare(tree.street, 2024, street_operator), State.RECTIFYING, cast=up(street_operator)
+    )
+    w.rectify = drive_to(
+        declare(tree.township, 2023, world.parent_operator), State.RECTIFYING, cast=up(world.parent_operator)
+    )
+    return w

@@ -35,9 +35,9 @@ def test_pages_need_a_login(world, client, url):
 
 
 def test_the_operator_sees_the_sheet_to_fill_on_the_todo_list(world):
-    world.declare()
+    a = world.declare()
     page = login(world.operator).get("/").content.decode()
-    assert 'href="/assessments/?state=draft&amp;mine=1"' in page and '<span class="count">1</span>' in page
+    assert f'href="/assessments/{a.pk}/sheet/self/"' in page and '<span class="count">1</span>' in page
 
 
 def test_an_operator_without_a_declaration_is_offered_to_declare(world):
@@ -49,9 +49,9 @@ def test_an_operator_without_a_declaration_is_offered_to_declare(world):
 
 
 def test_the_leader_sees_decisions_waiting(world):
-    drive_to(world.declare(), State.REVIEWED, cast=world.cast)
+    a = drive_to(world.declare(), State.REVIEWED, cast=world.cast)
     page = login(world.leader).get("/").content.decode()
-    assert 'href="/assessments/?state=reviewed"' in page
+    assert f'href="/assessments/{a.pk}/#actions"' in page
 
 
 def test_the_county_reviewer_sees_rechecks_waiting(world):

@@ -353,3 +353,26 @@ def test_failure_pages_pass_axe(live_server, transactional_db, new_page, viewpor
     assert page.goto(live_server.url + "/notices/?q=%00").status == 400
     problems += violations(page, "400")
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_todo_with_every_kind_of_work_passes_axe(
+    live_server, transactional_db, world, new_page, login, viewport, language
+):
+    """The to-do of the city's department (items of every kind it has: reviews, rechecks,
+    decisions, publishing, an ended notice, rectifications, an objection), of the township's
+    and the county's leaders (the county may still declare), and of the operators."""
+    from tests.assessments.helpers import every_kind_of_work
+
+    cache.clear()
+    every_kind_of_work(world)
+    problems: list[str] = []
+    for user in (world.admin, world.leader, world.county_leader, world.operator, world.parent_operator):
+        page = new_page(viewport)
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        login(page, user)
+        page.goto(live_server.url + "/")
+        assert page.locator(".work-item, .todo-group form").count() >= 1
+        problems += violations(page, f"{language} todo-{user.username}")
+    assert problems == []

@@ -300,11 +300,11 @@ def may_extend_window(user, org) -> bool:
     """A window of a round closing later: the organisation department for any unit in its
     subtree (the caller checks the scope), and for all units only at the top of a tree (or a
     superuser): an administrator of a county extends for the units of the county one by one."""
-    if not may_manage_campaign(user):
+    if not (user.is_authenticated and user.is_campaign_admin):
         return False
     if org is not None:
         return True
-    return user.is_superuser or (user.org is not None and user.org.parent_id is None)
+    return may_manage_campaign(user)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def round_extend(
     """Close a window of the round later, for one unit (its assessments only) or for all (``org``
     None), with the reason in the event log. The new date must be later than the close it moves."""
     if not policy.may_extend_window(actor, org):
-        if org is None and policy.may_manage_campaign(actor):
+        if org is None and actor.is_campaign_admin:
             raise NotAllowed("只有市级组织部管理员可以为所有单位延长截止日期，请选择单位")
         raise NotAllowed("只有组织部管理员可以延长截止日期")
     if org is not None and not orgs_for_user(actor).filter(pk=org.pk).exists():

@@ -371,9 +371,9 @@ SHEET_MUTANTS = [
     ),
     Mutant(
         POLICY,
-        "return user.is_authenticated and user.is_campaign_admin",
-        "return user.is_authenticated and user.is_superuser",
-        "the city admin may not manage rounds",
+        'return user.is_authenticated and permissions.may(user, "assessments.round", permissions.CHANGE)',
+        'return user.is_authenticated and permissions.may(user, "assessments.round", permissions.VIEW)',
+        "a county admin may manage rounds",
     ),
 ]
 

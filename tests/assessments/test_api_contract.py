@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from assessments.models import Assessment, Evidence, State
 from demo.drive import drive_to, rows_at, save_sheet, sheet_rows
-from tests.assessments.helpers import rounds_real_dates
+from tests.assessments.helpers import rounds_open, rounds_real_dates
 from tests.helpers import api_client_for, login
 from tests.openapi import CHECKS, schema
 
@@ -131,8 +131,10 @@ def test_every_read_answers_as_documented_with_real_rows(
     # A sibling village's sheet waiting for the leader's review: the workbooks' reads.
     from dataclasses import replace
 
+    rounds_open()  # (filled while the round's windows were open)
     waiting = world.declare(org=world.tree.sibling_village, actor=world.sibling_operator)
     drive_to(waiting, State.SUBMITTED, cast=replace(world.cast, operator=world.sibling_operator))
+    rounds_real_dates()
     detail_ids["/api/v1/assessments/{id}/scores/{stage}/workbook/"] = {"id": waiting.pk, "stage": "review"}
     headers = {"Authorization": f"Token {Token.objects.create(user=world.leader).key}"}
     seen = set()

@@ -48,10 +48,10 @@ def test_an_upload_asked_by_htmx_answers_the_indicators_evidence_part(world, dja
     a = world.declare()
     indicator = needing_file(a)
     client = login(world.operator)
-    # 13: the session and user, the assessment in scope; the upload: savepoint, lock, the set's
-    # indicators, the quota, the row, the event; the part: the set's indicators, the files and
-    # the evidence permission
-    with django_assert_max_num_queries(13):
+    # 14: the session and user, the assessment in scope; the upload: savepoint, lock, the window's
+    # extensions, the set's indicators, the quota, the row, the event; the part: the set's
+    # indicators, the files and the evidence permission
+    with django_assert_max_num_queries(14):
         response = client.post(
             f"/assessments/{a.pk}/evidence/",
             {"indicator": indicator.pk, f"file-{indicator.pk}": SimpleUploadedFile("村规民约.pdf", PDF)},
@@ -138,9 +138,9 @@ def test_autosave_saves_the_typed_rows_and_answers_the_new_version(world, django
     rows = sheet_rows(a)[:3]
     client = login(world.operator)
     # 15: the session and user, the assessment in scope, the set's indicators, the permission;
-    # the save: lock, the set's indicators, the self scores, the saved rows, the insert, the
-    # totals, the version, the event
-    with django_assert_max_num_queries(15):
+    # the save: lock, the window's extensions, the set's indicators, the self scores, the saved
+    # rows, the insert, the totals, the version, the event
+    with django_assert_max_num_queries(16):
         response = client.post(f"/assessments/{a.pk}/sheet/self/autosave/", draft_of(rows, a.version))
     assert response.status_code == 200
     fresh = Assessment.objects.get(pk=a.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.core import signing
 from openpyxl import load_workbook
 
-from assessments import policy, workbooks
+from assessments import workbooks
 from assessments.models import Assessment, Event, Score
 from demo.drive import Cast, drive_to, sheet_rows
 from tests.helpers import api_client_for, login, make_user
@@ -503,17 +503,9 @@ def test_a_group_workbook_with_a_stale_and_a_foreign_sheet_lists_both(world, gro
     assert [state_of(a) for a in assessments] == before
 
 
-def test_the_village_operator_fills_the_groups_self_sheets_where_policy_allows_it(world, monkeypatch):
-    """The workbook asks policy for every assessment: with a rule that lets the village operator
-    fill its groups' self sheets (stated here, as policy would state it), both come in one workbook
-    and the unit that the rule does not cover (the village itself) does not."""
-    real = policy.may_score
-
-    def proxy(user, stage, assessment):
-        by_proxy = stage == "self" and user.role == "operator" and assessment.org.parent_id == user.org_id
-        return by_proxy or real(user, stage, assessment)
-
-    monkeypatch.setattr(policy, "may_score", proxy)
+def test_the_village_operator_fills_its_groups_self_sheets_by_proxy_in_one_workbook(world):
+    """The village's operator fills its groups' self sheets on their behalf (policy's proxy rule):
+    both groups come in one workbook; an operator of another village gets none of them."""
     groups = list(world.tree.village.get_children().order_by("code"))
     assessments = [world.declare(org=g, actor=world.operator) for g in groups]
     client = api_client_for(world.operator)
@@ -523,16 +515,17 @@ def test_the_village_operator_fills_the_groups_self_sheets_where_policy_allows_i
     assert wb.sheetnames == [*(g.name for g in groups), workbooks.META_TITLE]
     for ws, a in zip(wb.worksheets, assessments, strict=False):
         fill(ws, a)
+    # another village's operator uploads the same workbook: refused, nothing saved
+    before = [state_of(a) for a in assessments]
+    stranger = api_client_for(world.sibling_operator)
+    refused = stranger.put(group_url(world, "self"), to_bytes(wb), content_type=XLSX)
+    assert refused.status_code in (403, 404)
+    assert [state_of(a) for a in assessments] == before
     response = client.put(group_url(world, "self"), to_bytes(wb), content_type=XLSX)
     assert response.status_code == 200, response.json()
     assert all(Assessment.objects.get(pk=a.pk).self_total is not None for a in assessments)
-    # without the rule the same workbook is refused, per worksheet, and nothing saved
-    monkeypatch.setattr(policy, "may_score", real)
-    before = [state_of(a) for a in assessments]
-    refused = client.put(group_url(world, "self"), to_bytes(wb), content_type=XLSX)
-    assert refused.status_code == 403
-    assert problems(refused) == [f"工作表“{g.name}”：您无权填写该单位的自评表" for g in groups]
-    assert [state_of(a) for a in assessments] == before
+    events = Event.objects.filter(assessment__in=assessments, action="scores_save")
+    assert events.count() == len(groups) and all(e.data.get("proxy") for e in events)
 
 
 def test_the_assessment_page_offers_the_groups_workbook_to_the_village_reviewer(world, groups):

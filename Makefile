@@ -37,7 +37,7 @@ run: seed
 # each with its own test database.
 TEST_WORKERS ?= auto
 test: install-dev
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal --durations 15 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -106,7 +106,8 @@ def test_an_operator_fills_in_and_submits_the_self_assessment(
         page.locator("button[name=do][value=save]").click()
     assert re.search(rf"/assessments/{a.pk}/sheet/self/$", page.url)
     expect(success_message(page)).to_be_visible()
-    assert Score.objects.filter(assessment=a, stage="self").count() == count
+    vetoes = page.locator("#sheet fieldset.veto").count()  # answered pass/fail, kept without points
+    assert Score.objects.filter(assessment=a, stage="self").count() == count + vetoes
     assert (
         Score.objects.get(assessment=a, stage="self", indicator_id=first_id).comment
         == "班子分工明确，台账齐全"
@@ -151,7 +152,8 @@ def test_a_reviewer_needs_a_comment_where_the_score_is_far_from_the_self_score(
 
     inputs = page.locator("#sheet input[data-score]")
     count = inputs.count()
-    assert count == Score.objects.filter(assessment=a, stage="self").count()
+    vetoes = page.locator("#sheet fieldset.veto").count()  # no score field: pass/fail
+    assert count + vetoes == Score.objects.filter(assessment=a, stage="self").count()
     assert page.locator("#sheet .indicator .self-score").count() == count
 
     for n in range(count):

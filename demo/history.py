@@ -67,10 +67,10 @@ def planned_titles() -> dict[tuple[int, str], int]:
         .order_by("code")
         .values_list("pk", "code", "level", "parent_id", "county__code")
     )
-    families: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    families: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     counties: set[int] = set()  # the parents whose children are counties (the city)
     for pk, code, level, parent_id, county_code in units:
-        families[parent_id].append((pk, code if level == "county" else county_code))
+        families[parent_id].append((pk, code if level == "county" else county_code, code))
         if level == "county":
             counties.add(parent_id)
     plan: dict[tuple[int, str], int] = {}
@@ -80,13 +80,14 @@ def planned_titles() -> dict[tuple[int, str], int]:
             pace = CITY_PACE
         else:
             order = list(kids)
-            random.Random(parent_id).shuffle(order)  # noqa: S311 - demo data, not secrets
+            # seeded by the codes, not the keys: the same demo on every database and every run
+            random.Random(kids[0][2]).shuffle(order)  # noqa: S311 - demo data, not secrets
             pace = COUNTY_PACE.get(kids[0][1], 1.0)
         for kind in Target.values:
             done = 0
             for year in YEARS:
                 due = _share(len(order), percents[year][kind], pace)
-                for pk, _county in order[done:due]:
+                for pk, _county, _code in order[done:due]:
                     plan[(pk, kind)] = year
                 done = max(done, due)
     return plan
@@ -101,12 +102,18 @@ def history_load() -> int:
     each), then recompute the rollups once; how many were written."""
     plan = planned_titles()
     rounds = {r.year: r for r in Round.objects.filter(year__in=YEARS)}
-    have = set(
-        Assessment.objects.filter(round__year__in=YEARS).values_list("org_id", "target", "round__year")
+    found = Assessment.objects.filter(round__year__in=YEARS).values_list(
+        "org_id", "target", "round__year", "state"
     )
+    have = {(org_id, kind, year) for org_id, kind, year, _state in found}
     # Units the other parts of the demo drive through the workflow (their own rounds and titles)
-    # are left to them: an assessment the plan does not hold marks the unit as theirs.
-    theirs = {org_id for org_id, kind, year in have if plan.get((org_id, kind)) != year}
+    # are left to them: an assessment the plan does not hold, or one that is not named, marks the
+    # unit as theirs.
+    theirs = {
+        org_id
+        for org_id, kind, year, state in found
+        if plan.get((org_id, kind)) != year or state != State.NAMED
+    }
     todo = sorted(
         (
             (org_id, kind, year)
@@ -117,12 +124,14 @@ def history_load() -> int:
     )
     if not todo:
         return 0
-    levels = dict(Organisation.objects.filter(pk__in={r[0] for r in todo}).values_list("pk", "level"))
+    units = Organisation.objects.filter(pk__in={r[0] for r in todo}).values_list("pk", "level", "code")
+    levels = {pk: level for pk, level, _code in units}
+    codes = {pk: code for pk, _level, code in units}
     sets = {(s.level, s.year): s for s in IndicatorSet.objects.filter(year__in=YEARS)}
     assessments = []
     for org_id, kind, year in todo:
         indicator_set = sets[(levels[org_id], year)]
-        rng = random.Random(org_id * 10 + year)  # noqa: S311 - demo scores, not secrets
+        rng = random.Random(f"{codes[org_id]}-{year}")  # noqa: S311 - demo scores, not secrets
         low = (
             indicator_set.demonstration_threshold
             if kind == Target.DEMONSTRATION

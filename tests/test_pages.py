@@ -51,3 +51,20 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(db, clien
     assert '<html lang="zh-hans">' in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+
+def test_a_label_before_a_value_carries_its_colon_in_the_translation():
+    """In Chinese a label ends in a full-width colon (联系方式：); an ASCII colon written after the
+    translated label in the template shows as 联系方式: on every Chinese page."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    after_label = re.compile(r"\{% (?:translate \"[^\"]+\"|endblocktranslate) %\}:")
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{n}"
+        for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if after_label.search(line)
+    ]
+    assert found == []

@@ -330,6 +330,18 @@ def _evidence_part(request, a: Assessment, indicator_id, errors: list[str], stat
     )
 
 
+def _evidence_answer(request, a, indicator_id, errors, status, done, success):
+    """htmx gets the indicator's evidence part back (with the refusal and its status); a plain
+    form post the sheet again, with the refusal or ``success`` as a message."""
+    if request.headers.get("HX-Request"):
+        return _evidence_part(request, a, indicator_id, errors, status, **done)
+    if errors:
+        messages.error(request, errors[0])
+    else:
+        messages.success(request, success)
+    return redirect("assessment_sheet", pk=a.pk, stage="self")
+
+
 @login_required
 @require_POST
 def evidence_upload(request, pk):
@@ -346,13 +358,7 @@ def evidence_upload(request, pk):
         done["uploaded"] = evidence.original_name
     except DomainError as exc:
         errors, status = [exc.detail], exc.status_code
-    if request.headers.get("HX-Request"):
-        return _evidence_part(request, a, indicator_id, errors, status, **done)
-    if errors:
-        messages.error(request, errors[0])
-    else:
-        messages.success(request, _("File uploaded."))
-    return redirect("assessment_sheet", pk=a.pk, stage="self")
+    return _evidence_answer(request, a, indicator_id, errors, status, done, _("File uploaded."))
 
 
 @login_required
@@ -369,13 +375,7 @@ def evidence_remove(request, pk, eid):
         done["deleted"] = name
     except DomainError as exc:
         errors, status = [exc.detail], exc.status_code
-    if request.headers.get("HX-Request"):
-        return _evidence_part(request, a, indicator_id, errors, status, **done)
-    if errors:
-        messages.error(request, errors[0])
-    else:
-        messages.success(request, _("File deleted."))
-    return redirect("assessment_sheet", pk=a.pk, stage="self")
+    return _evidence_answer(request, a, indicator_id, errors, status, done, _("File deleted."))
 
 
 @login_required

@@ -268,8 +268,8 @@ def test_the_table_shows_each_group_its_state_totals_and_what_is_missing(village
     assert "1-1-1-1组" in html and "1-1-1-2组" in html
     assert "已填完，可提交" in html  # the complete one
     rural = half.indicator_set.indicators.exclude(applies_to="urban").count()  # of the 9, for a 村民小组
-    assert f"{rural - 1} 项未评分" in html
-    assert "缺佐证" in html
+    assert f"{rural - 1} 项未评分：" in html
+    assert "缺佐证：" in html
     assert f"代填：{world.operator.username}" in html
     assert f'href="/assessments/{done.pk}/sheet/self/"' in html
     assert f'href="/assessments/{half.pk}/"' in html

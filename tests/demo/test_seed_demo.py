@@ -5,9 +5,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments.models import Assessment, Event, State, Title
+from assessments.models import Assessment, AssessmentRollup, Event, State, Title
 from demo.assessments import PLAN
-from orgs.models import Organisation, User
+from orgs.models import Organisation, UnitRollup, User
 from reports import selectors
 from tests.helpers import assert_tree_valid, password_login
 
@@ -21,12 +21,12 @@ def dump() -> dict:
     }
 
 
-def test_seed_demo_loads_yuxi_and_running_it_twice_gives_the_same_database(db, capsys):
-    call_command("seed_demo")
+def test_seed_demo_loads_yuxi_and_running_it_again_changes_nothing(demo, capsys):
     first = dump()
+    call_command("seed_demo")
     out = capsys.readouterr().out
     assert "operator" in out and "yuxi-demo-2024" in out
-    call_command("seed_demo")
+    assert "新增单位 0 个" in out and "新增评估 0 个" in out
     assert dump() == first
     counts = {
         level: Organisation.objects.filter(level=level).count()
@@ -54,15 +54,13 @@ def test_seed_demo_loads_yuxi_and_running_it_twice_gives_the_same_database(db, c
     assert set(User.objects.values_list("role", flat=True)) == {"operator", "reviewer", "leader", "admin"}
 
 
-def test_every_demo_login_can_log_in(db, client):
-    call_command("seed_demo")
+def test_every_demo_login_can_log_in(demo, client):
     for username in ("admin", "leader", "reviewer", "operator", "village_reviewer"):
         assert password_login(client, username, "yuxi-demo-2024"), username
         client.logout()
 
 
-def test_the_demo_holds_assessments_in_every_state(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_holds_assessments_in_every_state(demo):
     workflow = Assessment.objects.filter(round__year=2024, org__code__in=PLAN)
     states = Counter(workflow.values_list("state", flat=True))
     assert set(states) == set(State.values) and sum(states.values()) == 13
@@ -86,8 +84,8 @@ def test_the_demo_holds_assessments_in_every_state(db):
     assert own.events.get(action="submit").actor.org_id == own.org_id
 
 
-def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some_behind(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some_behind(demo):
+    assert AssessmentRollup.objects.exists() and UnitRollup.objects.exists()
     call_command("rebuild_rollups", "--check", stdout=StringIO())  # the totals match the rows
     titles = Counter(Title.objects.values_list("round__year", "kind"))
     for year in (2022, 2023, 2024):
@@ -107,7 +105,7 @@ def test_the_demo_holds_titles_of_every_campaign_year_some_counties_on_pace_some
         assert all(v["standard"] > 0 for v in villages), year
 
 
-def test_the_demo_gives_every_register_something_to_show(db):
+def test_the_demo_gives_every_register_something_to_show(demo):
     """The current round open today (its late list: a rectification past its deadline) and the
     round before with its real dates (units late to declare, to finish the sheet and to review),
     a warned title, a rectification with a deadline and one past it, a revoked title, and one
@@ -116,7 +114,6 @@ def test_the_demo_gives_every_register_something_to_show(db):
     from assessments.services.campaign import default_round_dates
     from reports import selectors
 
-    call_command("seed_demo", stdout=StringIO())
     admin = User.objects.get(username="admin")
     scope, round_ = selectors.report_scope(admin), selectors.report_round()
     assert round_.year == 2024
@@ -140,3 +137,22 @@ def test_the_demo_gives_every_register_something_to_show(db):
     assert len(rectifying) == 2 and min(rectifying) < late.today < max(rectifying)
     flagged = selectors.calibration(scope, round_).flagged
     assert [(r["reviewer_name"], r["flag"]) for r in flagged] == [("兴蒙蒙古族乡", "lenient")]
+
+
+def test_the_demo_league_ranks_the_nine_counties_every_month_with_changes(demo, client):
+    """The demo's league table (擂台比武): its year of observations gives every month of this year
+    a real table of the nine counties, and the ranks move from month to month."""
+    from monthly import league
+
+    today = timezone.localdate()
+    city = Organisation.objects.get(code="530400")
+    result = league.league_compute(city, "county", today.year, today.month)
+    assert len(result.rows) == 9 and len(result.months) == today.month
+    for table in result.months:
+        assert table.ranked and len({r.rank for r in table.rows}) > 1, table.period
+        assert any(r.rank_change not in (0, None) for r in table.rows), table.period
+    assert all(r.previous_rank is not None for r in result.rows)  # last month was ranked too
+    admin = User.objects.get(username="admin")
+    assert password_login(client, admin.username, "yuxi-demo-2024")
+    html = client.get("/league/").content.decode()
+    assert html.count('<tr class="is-leader">') == 3 and "红塔区" in html

@@ -372,7 +372,8 @@ def test_the_todo_with_every_kind_of_work_passes_axe(
 ):
     """The to-do of the city's department (items of every kind it has: reviews, rechecks,
     decisions, publishing, an ended notice, rectifications, an objection), of the township's
-    and the county's leaders (the county may still declare), and of the operators; at desktop and phone width."""
+    and the county's leaders (the county may still declare), and of the operators; at desktop and
+    phone width."""
     from tests.assessments.helpers import every_kind_of_work
 
     cache.clear()

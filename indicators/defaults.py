@@ -21,24 +21,25 @@ WORDING_KEYS = ("title_rural", "guide_rural", "title_urban", "guide_urban")
 def install(IndicatorSet, Dimension, Indicator, *, years=DEFAULT_YEARS, create: bool = True) -> int:  # noqa: N803 - model classes
     """Create the missing default sets of ``years`` (when ``create``) and rebuild the unfrozen
     sets still holding the earlier default catalogue; how many sets were made or rebuilt."""
-    done = 0
     sets = {(s.level, s.year): s for s in IndicatorSet.objects.filter(level__in=CATALOGUE)}
+    to_fill = []
     for year in years:
         for level in CATALOGUE:
             indicator_set = sets.get((level, year))
             if indicator_set is None:
                 if create:
-                    indicator_set = IndicatorSet.objects.create(
-                        level=level, year=year, name=SET_NAMES[level], note=YEAR_NOTES.get(year, "")
+                    to_fill.append(
+                        IndicatorSet(
+                            level=level, year=year, name=SET_NAMES[level], note=YEAR_NOTES.get(year, "")
+                        )
                     )
-                    _fill(indicator_set, Dimension, Indicator)
-                    done += 1
             elif _is_earlier_default(indicator_set, Indicator):
                 Indicator.objects.filter(indicator_set=indicator_set).delete()
                 Dimension.objects.filter(indicator_set=indicator_set).delete()
-                _fill(indicator_set, Dimension, Indicator)
-                done += 1
-    return done
+                to_fill.append(indicator_set)
+    IndicatorSet.objects.bulk_create([s for s in to_fill if s.pk is None])
+    _fill(to_fill, Dimension, Indicator)
+    return len(to_fill)
 
 
 def _is_earlier_default(indicator_set, Indicator) -> bool:  # noqa: N803 - a model class
@@ -51,26 +52,35 @@ def _is_earlier_default(indicator_set, Indicator) -> bool:  # noqa: N803 - a mod
     return rows == EARLIER_TITLES[indicator_set.level]
 
 
-def _fill(indicator_set, Dimension, Indicator) -> None:  # noqa: N803 - model classes
-    order = 0
-    for dim_order, dim in enumerate(CATALOGUE[indicator_set.level], start=1):
-        dimension = Dimension.objects.create(indicator_set=indicator_set, name=dim["name"], order=dim_order)
-        rows = []
-        for item in dim["indicators"]:
-            order += 1
-            rows.append(
-                Indicator(
-                    indicator_set=indicator_set,
-                    dimension=dimension,
-                    code=item["code"],
-                    title=item["title"],
-                    guide=item["guide"],
-                    **{key: item.get(key, "") for key in WORDING_KEYS},
-                    max_score=Decimal(item["max_score"]),
-                    applies_to=item.get("applies_to", "all"),
-                    is_veto=item.get("is_veto", False),
-                    evidence_required=item.get("evidence_required", False),
-                    order=order,
+def _fill(indicator_sets, Dimension, Indicator) -> None:  # noqa: N803 - model classes
+    """The shipped dimensions and indicators of each set, in two inserts for all of them."""
+    dimensions = [
+        Dimension(indicator_set=indicator_set, name=dim["name"], order=dim_order)
+        for indicator_set in indicator_sets
+        for dim_order, dim in enumerate(CATALOGUE[indicator_set.level], start=1)
+    ]
+    Dimension.objects.bulk_create(dimensions)
+    made = iter(dimensions)
+    rows = []
+    for indicator_set in indicator_sets:
+        order = 0
+        for dim in CATALOGUE[indicator_set.level]:
+            dimension = next(made)
+            for item in dim["indicators"]:
+                order += 1
+                rows.append(
+                    Indicator(
+                        indicator_set=indicator_set,
+                        dimension=dimension,
+                        code=item["code"],
+                        title=item["title"],
+                        guide=item["guide"],
+                        **{key: item.get(key, "") for key in WORDING_KEYS},
+                        max_score=Decimal(item["max_score"]),
+                        applies_to=item.get("applies_to", "all"),
+                        is_veto=item.get("is_veto", False),
+                        evidence_required=item.get("evidence_required", False),
+                        order=order,
+                    )
                 )
-            )
-        Indicator.objects.bulk_create(rows)
+    Indicator.objects.bulk_create(rows)

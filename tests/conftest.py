@@ -23,6 +23,12 @@ def pytest_configure(config):
     # A test's database is one open transaction that another thread cannot see: background exports
     # run inside the request that starts them (eager), except in the tests of the thread itself.
     settings.EXPORT_JOBS_IN_THREAD = False
+    # On PostgreSQL, a test's commit need not wait for the disk (the test database is thrown away):
+    # the browser and thread tests commit and truncate all the time.
+    default = settings.DATABASES["default"]
+    if default["ENGINE"].endswith("postgresql"):
+        options = default.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What the hostile-input tests share: the hostile values and bodies, the scene they are thrown
 at (one object of each kind a write can name), the personas, and a snapshot of the database to
-show that a refusal changed nothing."""
+show that a refusal changed nothing (``Watch``: the snapshot read only when the request wrote)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 
 from assessments import services
 from assessments.models import Assessment, Evidence, Notification, State
@@ -17,6 +17,7 @@ from demo.drive import PDF, Cast, drive_to
 from monthly import services as monthly_services
 from orgs.models import User
 from tests.assessments.helpers import World
+from yuxi_campaign.core.stamps import WRITE
 
 NUL = "a\x00b"
 DEEP_OBJECT = '{"a":' * 5000 + "1" + "}" * 5000
@@ -258,3 +259,61 @@ def snapshot() -> dict:
         model = apps.get_model(label)
         state[label] = list(model.objects.order_by("pk").values_list())
     return state
+
+
+def _watched_tables() -> list[str]:
+    return [model._meta.db_table for label in _WATCHED for model in apps.get_app_config(label).get_models()]
+
+
+def _counts(tables: list[str]) -> tuple:
+    with connection.cursor() as cursor:
+        # Table names of our own models, quoted.
+        counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)  # noqa: S608
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()
+
+
+class Watch:
+    """What one request does to the apps' tables, read cheaply: their row counts before and after
+    it (one query each; they also see a COPY, which sends no statement), and every INSERT, UPDATE
+    or DELETE of them it sends. Only a request that sent one has its rows compared: the rows as
+    it left them, then as they were before it (rolled back to a savepoint taken first; what it
+    wrote is undone either way). ``Watch()`` before the request, ``changed()`` after it."""
+
+    def __init__(self) -> None:
+        # a watch a failed test left behind sees no more
+        connection.execute_wrappers[:] = [
+            w for w in connection.execute_wrappers if not isinstance(getattr(w, "__self__", None), Watch)
+        ]
+        self.tables = _watched_tables()
+        self.writes: list[str] = []
+        self.counts = _counts(self.tables)
+        self.savepoint = transaction.savepoint()
+        connection.execute_wrappers.append(self._see)
+
+    def _see(self, execute, sql, params, many, context):
+        found = WRITE.match(sql)
+        if found and found.group(2) in self.tables:
+            self.writes.append(sql)
+        return execute(sql, params, many, context)
+
+    def _stop(self) -> None:
+        if self._see in connection.execute_wrappers:
+            connection.execute_wrappers.remove(self._see)
+
+    def keep(self) -> None:
+        """The request may change things: keep what it wrote."""
+        self._stop()
+        transaction.savepoint_commit(self.savepoint)
+
+    def changed(self) -> list[str]:
+        """The tables whose rows the request changed (and no longer does), or []."""
+        self._stop()
+        counts = _counts(self.tables)
+        if counts == self.counts and not self.writes:
+            transaction.savepoint_commit(self.savepoint)
+            return []
+        after = snapshot()
+        transaction.savepoint_rollback(self.savepoint)
+        before = snapshot()
+        return [table for table in before if before[table] != after[table]]

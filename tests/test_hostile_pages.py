@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.hostile import BODIES, LONG, NUL, QUERIES, SCRIPT_NUMBERS, Scene, build_scene, snapshot
+from tests.hostile import BODIES, LONG, NUL, QUERIES, SCRIPT_NUMBERS, Scene, Watch, build_scene
 
 # Every page route that accepts POST: its form fields ({indicator}: an indicator of the sheet)
 # and who may use it. Pages that answer POST like GET have no fields: their query strings count.
@@ -147,20 +147,41 @@ def client_for(scene: Scene, persona: str, **kwargs) -> Client:
     return client
 
 
-def check(response, *, before: dict | None, what: str, must_refuse: bool = False) -> None:
+def check(response, *, before: Watch | None, what: str, must_refuse: bool = False) -> None:
+    changed = before.changed() if before is not None else []
     assert response.status_code < 500, f"{what}: {response.status_code}"
     if response.status_code == 400:
         assert response["Content-Type"].startswith("text/html"), what
     if must_refuse:
         assert response.status_code == 400, f"{what}: {response.status_code}"
         assert "空字符" in response.content.decode(), what
-    if before is not None:
-        assert snapshot() == before, f"{what}: the database changed"
+    assert changed == [], f"{what}: the database changed: {changed}"
 
 
 @pytest.fixture
 def scene(world) -> Scene:
     return build_scene(world)
+
+
+def test_the_watch_names_what_a_request_changed_and_undoes_it(scene):
+    from assessments.models import Assessment, Notification
+
+    a = scene.draft
+    watch = Watch()
+    Assessment.objects.filter(pk=a.pk).values_list("version", flat=True).get()
+    assert watch.changed() == []
+    watch = Watch()
+    Assessment.objects.filter(pk=a.pk).update(version=a.version)  # a write that changes nothing
+    assert watch.writes and watch.changed() == []
+    watch = Watch()
+    Assessment.objects.filter(pk=a.pk).update(version=a.version + 5)
+    assert watch.changed() == ["assessments.Assessment"]
+    assert Assessment.objects.get(pk=a.pk).version == a.version  # undone
+    watch = Watch()
+    watch._stop()  # a write the watch does not see (as COPY sends no statement): the counts tell
+    Notification.objects.create(user=scene.world.operator, assessment=a, kind="x", message="x")
+    assert "assessments_notification" in watch.changed()
+    assert not Notification.objects.filter(kind="x").exists()
 
 
 def test_every_page_route_that_accepts_post_is_in_the_hostile_list(scene):
@@ -184,7 +205,7 @@ def test_hostile_form_values_never_crash_a_page_or_change_anything(scene, name):
         for value in FORM_VALUES:
             if field.startswith("score-") and value in SCRIPT_NUMBERS:
                 continue  # test_sheet_scores_in_other_scripts_are_refused
-            before = snapshot() if value not in VALID.get((name, template), ()) else None
+            before = Watch() if value not in VALID.get((name, template), ()) else None
             response = client.post(
                 url, {field: value, "version": "1"} if field != "version" else {field: value}
             )
@@ -194,7 +215,7 @@ def test_hostile_form_values_never_crash_a_page_or_change_anything(scene, name):
                 what=f"{acting} {name} {field}={value!r:.20}",
                 must_refuse="\x00" in value,
             )
-        before = snapshot()
+        before = Watch()
         response = client.post(url, {field: ["1", "-1", "１", "9" * 40]})
         check(response, before=before, what=f"{acting} {name} {field} repeated")
 
@@ -206,11 +227,11 @@ def test_hostile_bodies_and_query_strings_never_crash_a_page(scene, name):
     for persona in {"anonymous", acting, "admin"}:
         client = client_for(scene, persona)
         for body in BODIES:
-            before = snapshot() if name not in ACT_ON_ANY_BODY else None
+            before = Watch() if name not in ACT_ON_ANY_BODY else None
             response = client.generic("POST", url, body.content, content_type=body.content_type)
             check(response, before=before, what=f"{persona} {name} {body.name}")
         for query in QUERIES:
-            before = snapshot()
+            before = Watch()
             response = client.get(f"{url}?{query}")
             check(
                 response, before=before, what=f"{persona} GET {name}?{query[:40]}", must_refuse="%00" in query
@@ -218,7 +239,7 @@ def test_hostile_bodies_and_query_strings_never_crash_a_page(scene, name):
     # With CSRF enforced, the check reads the form first: a broken body is still a 400, not a 500.
     client = client_for(scene, acting, enforce_csrf_checks=True)
     for body in BODIES:
-        before = snapshot()
+        before = Watch()
         response = client.generic("POST", url, body.content, content_type=body.content_type)
         check(response, before=before, what=f"{acting} {name} {body.name} (CSRF enforced)")
 
@@ -227,7 +248,7 @@ def test_hostile_bodies_and_query_strings_never_crash_a_page(scene, name):
 def test_sheet_scores_in_other_scripts_are_refused(scene, value):
     indicator = scene.draft.indicator_set.indicators.order_by("pk").first().pk
     client = client_for(scene, "operator")
-    before = snapshot()
+    before = Watch()
     response = client.post(url_for("assessment_sheet", scene), {f"score-{indicator}": value, "version": "1"})
     assert response.status_code == 400
     check(response, before=before, what=f"score {value!r}")
@@ -242,7 +263,7 @@ def test_hostile_ids_in_a_page_path_are_not_found(scene, name):
         kwargs = {p: (bad if p != "stage" else "self") for p in params}
         url = reverse(name, kwargs=kwargs)
         for method in ("get", "post"):
-            before = snapshot()
+            before = Watch()
             response = getattr(client, method)(url)
             check(response, before=before, what=f"{method} {url}")
             assert response.status_code in (302, 404, 405), (url, response.status_code)

@@ -68,3 +68,23 @@ def test_a_label_before_a_value_carries_its_colon_in_the_translation():
         if after_label.search(line)
     ]
     assert found == []
+
+
+def test_every_heading_of_our_own_apps_is_in_chinese_in_the_admin(settings):
+    """系统管理 groups its lists under each app's name: ours are named in Chinese."""
+    from django.apps import apps
+    from django.utils import translation
+
+    ours = [
+        a
+        for a in apps.get_app_configs()
+        if str(a.path).startswith(str(settings.BASE_DIR)) and "site-packages" not in str(a.path)
+    ]
+    assert {a.label for a in ours} >= {"orgs", "indicators", "assessments", "monthly", "reports", "core"}
+    with translation.override("zh-hans"):
+        english = [
+            f"{a.label}: {a.verbose_name}"
+            for a in ours
+            if not re.search(r"[\u4e00-\u9fff]", str(a.verbose_name))
+        ]
+    assert english == []

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +8,7 @@ class CoreConfig(AppConfig):
 
     name = "yuxi_campaign.core"
     label = "core"
-    verbose_name = "Plumbing"
+    verbose_name = _("Plumbing")
 
     def ready(self) -> None:
         from .stamps import stamps_install

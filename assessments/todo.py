@@ -7,7 +7,8 @@ Who may do what is policy's (``policy.SHEETS``, ``policy.RULES``, ``policy.relat
 ``policy.role_holds``); this module only puts those rules together as filters. The cost is a fixed
 number of queries whatever the number of items, set by the user's role alone: the round, one
 grouped count of every kind, one capped query per kind the role has (the first ``CAP`` items, by
-deadline then unit), and the objections counted and listed."""
+deadline then unit), the rounds' extensions (a unit's own extension moves its deadline), and the
+objections counted and listed."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ from .labels import TARGET_LABELS
 from .models import Assessment, ObjectionStatus, Round, Stage, State, Window
 
 CAP = 20  # items shown per kind; the rest are one link away in the filtered list
+# The deadlines read from a round's window: a unit's own extension moves them.
+WINDOW_OF = {
+    "round__self_assessment_closes": Window.SELF_ASSESSMENT,
+    "round__review_closes": Window.REVIEW,
+}
 
 
 @dataclass
@@ -277,6 +283,7 @@ def todo_for(user: User) -> Todo:
         and (k.permission.relation != policy.Relation.OWN or user.org_id is not None)
     ]
     filters = {k.key: _kind_q(user, k, now) for k in kinds}
+    closes = windows.AllCloses() if kinds else None  # the extensions of every round: one query
     counts = scope.aggregate(**{key: Count("id", filter=q) for key, q in filters.items()}) if filters else {}
     for kind in kinds:
         item = TodoItem(kind.key, kind.label, counts[kind.key], _list_url(**dict(kind.list_params)))
@@ -287,12 +294,17 @@ def todo_for(user: User) -> Todo:
             .select_related("org__parent", "round")
             .order_by(kind.deadline, "org__code", "pk")[:CAP]
         )
+        entries = []
         for a in rows:
             deadline = _deadline(a, kind.deadline)
+            if kind.deadline in WINDOW_OF:
+                deadline = closes.close(a.round, WINDOW_OF[kind.deadline], a.org_id)
             due = ""
             if kind.key == "close" and deadline is not None:
                 due = gettext("Notice ended %(date)s") % {"date": _day(deadline, today)}
-            item.entries.append(_entry(a, _url(a.pk, kind), deadline, today, due))
+            entries.append(_entry(a, _url(a.pk, kind), deadline, today, due))
+        # by the unit's own deadline, an extension included, then as the query gave them
+        item.entries = sorted(entries, key=lambda e: e.deadline or dt.date.max)
         # an overdue rectification, or any work past its date, marks the kind urgent
         item.urgent = kind.key != "close" and any(e.overdue for e in item.entries)
         todo.items.append(item)

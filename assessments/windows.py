@@ -66,6 +66,23 @@ def _closes(round_: Round, extensions) -> Closes:
     return Closes(round_, everyone, per_unit)
 
 
+class AllCloses:
+    """The closes of every round, from one query of all extensions: for a list whose rows span
+    rounds and units (the to-do)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list] = {}
+        fields = ("round_id", "window", "org_id", "closes")
+        for round_id, *row in RoundExtension.objects.values_list(*fields):
+            self.rows.setdefault(round_id, []).append(row)
+        self._closes: dict[int, Closes] = {}
+
+    def close(self, round_: Round, window: str, org_id: int | None) -> dt.date:
+        if round_.pk not in self._closes:
+            self._closes[round_.pk] = _closes(round_, self.rows.get(round_.pk, []))
+        return self._closes[round_.pk].close(window, org_id)
+
+
 def round_closes(round_: Round) -> Closes:
     """Every close of the round (one query)."""
     return _closes(

@@ -187,6 +187,33 @@ def test_the_deadline_of_the_round_is_shown_on_each_item(world):
     assert a.pk == entry.assessment_id
 
 
+def test_a_units_own_extension_moves_its_deadline_on_the_todo(world):
+    """The round's self-assessment closed two days ago; the county extended it for the village
+    alone: its operator's item counts down to the new date, while its sibling's stays overdue."""
+    from assessments.services import round_extend
+
+    mine = world.declare()
+    sibling = world.declare(org=world.tree.sibling_village, actor=world.sibling_operator)
+    _dates(5)  # declare while the window is open, then the self-assessment closes
+    _dates(-2)
+    new_close = timezone.localdate() + dt.timedelta(days=4)
+    round_extend(
+        round=Round.objects.get(pk=mine.round_id),
+        actor=world.admin,
+        window="self_assessment",
+        closes=new_close,
+        reason="村里遭遇暴雨，材料整理推迟",
+        org=world.tree.village,
+    )
+    [entry] = entries(world.operator, "fill")
+    assert entry.assessment_id == mine.pk and entry.deadline == new_close
+    assert not entry.overdue and "还剩 4 天" in entry.due
+    html = login(world.operator).get("/").content.decode()
+    assert f"截止 {new_close.month}月{new_close.day}日，还剩 4 天" in html and "已逾期" not in html
+    [other] = entries(world.sibling_operator, "fill")
+    assert other.assessment_id == sibling.pk and other.overdue and "已逾期 2 天" in other.due
+
+
 def test_the_declaration_still_possible_shows_its_deadline(world):
     _dates(5)  # declaration closes in 3 days
     due = timezone.localdate() + dt.timedelta(days=3)
@@ -264,12 +291,12 @@ def _many(world) -> None:
 
 
 # Session, user, round, unit (4); the counts of every kind (1); the first items of each kind the
-# role has (operator 2 kinds, reviewer 2, leader 6), objections counted and listed (2, leaders);
-# the declaration (its window's extensions, then 3); notifications (1). The same for few and many
-# items.
+# role has (operator 2 kinds, reviewer 2, leader 6), the rounds' extensions (1), objections counted
+# and listed (2, leaders); the declaration (its window's extensions, then 3); notifications (1). The
+# same for few and many items.
 @pytest.mark.parametrize(
     ("persona", "limit"),
-    [("operator", 12), ("reviewer", 12), ("leader", 18), ("county_leader", 18), ("admin", 18)],
+    [("operator", 13), ("reviewer", 13), ("leader", 19), ("county_leader", 19), ("admin", 19)],
 )
 def test_the_todo_costs_a_bounded_number_of_queries(
     world, work, persona, limit, django_assert_max_num_queries

@@ -109,13 +109,18 @@ class OrganisationAdmin(ServiceSaveMixin, ScopedAdmin):
             *super().get_urls(),
         ]
 
+    @staticmethod
+    def _import_within(user):
+        """The subtree an administrator imports into: a county's own (None: the whole tree)."""
+        return user.org if permissions.admin_role(user) == permissions.COUNTY_ADMIN else None
+
     def import_view(self, request):
         if not permissions.may(request.user, self.model._meta.label_lower, permissions.IMPORT):
             raise PermissionDenied
         report = None
         if request.method == "POST" and request.FILES.get("file"):
             upload = request.FILES["file"]
-            report = import_orgs(upload.read(), upload.name)
+            report = import_orgs(upload.read(), upload.name, within=self._import_within(request.user))
             if report.ok:
                 result = report.result
                 messages.success(
@@ -124,10 +129,12 @@ class OrganisationAdmin(ServiceSaveMixin, ScopedAdmin):
                     f"未变 {result.unchanged} 个",
                 )
                 return redirect("admin:orgs_organisation_changelist")
+        within = self._import_within(request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": "从 Excel / CSV 导入组织",
             "report": report,
+            "within": within,
             "opts": self.model._meta,
         }
         return render(request, "admin/orgs/organisation/import.html", context)

@@ -100,8 +100,12 @@ def _rows_from_matrix(matrix: list[list[str]]) -> list[dict[str, str]]:
     return rows
 
 
-def validate_rows(rows: list[dict[str, str]]) -> tuple[list[NewOrg], list[RowError]]:
-    """Check every row against the file and the database; return the rows ordered parents first."""
+def validate_rows(
+    rows: list[dict[str, str]], within: Organisation | None = None
+) -> tuple[list[NewOrg], list[RowError]]:
+    """Check every row against the file and the database; return the rows ordered parents first.
+    With ``within`` (a county's administrator imports), every row must lie in that unit's subtree:
+    under it, or the unit itself unchanged."""
     errors: list[RowError] = []
     codes_in_file: dict[str, int] = {}
     parsed: list[tuple[int, NewOrg]] = []
@@ -143,7 +147,17 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[NewOrg], list[RowErr
             "code", "level", "parent__code"
         )
     }
+    in_scope: set[str] = set()
+    if within is not None:
+        in_scope = set(
+            Organisation.objects.filter(
+                code__in=wanted, tree_id=within.tree_id, lft__gte=within.lft, rght__lte=within.rght
+            ).values_list("code", flat=True)
+        )
     for index, row in parsed:
+        if within is not None and (problem := _outside(row, within, in_file, in_db, in_scope)):
+            errors.append(RowError(index, problem))
+            continue
         if row.parent_code is None:
             parent_lvl = None
         elif row.parent_code in in_file:
@@ -170,7 +184,25 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[NewOrg], list[RowErr
     return ordered, errors
 
 
-def import_orgs(fileobj: BinaryIO | bytes, filename: str) -> ImportReport:
+def _outside(row: NewOrg, within: Organisation, in_file: dict, in_db: dict, in_scope: set[str]) -> str:
+    """Why ``row`` falls outside ``within``'s subtree, or ""."""
+    where = f"您管理的{within.name}"
+    if row.code in in_db and row.code not in in_scope:
+        return f"编码“{row.code}”是{where}以外的单位，不能在此导入"
+    if row.code == within.code:
+        return ""  # the unit itself, checked against the system as any existing row
+    if row.parent_code is None:
+        return f"“{row.name}”没有上级编码：只能导入{where}下属的单位"
+    if row.parent_code in in_file or row.parent_code in in_scope:
+        return ""  # a parent row of the file is checked in its own turn
+    if row.parent_code in in_db:
+        return f"上级编码“{row.parent_code}”不在{where}范围内"
+    return ""  # an unknown parent: reported as such
+
+
+def import_orgs(fileobj: BinaryIO | bytes, filename: str, within: Organisation | None = None) -> ImportReport:
+    """Import the file, all or nothing; ``within``: only into that unit's subtree (a county's
+    administrator)."""
     data = fileobj if isinstance(fileobj, bytes) else fileobj.read()
     report = ImportReport()
     try:
@@ -178,7 +210,7 @@ def import_orgs(fileobj: BinaryIO | bytes, filename: str) -> ImportReport:
     except InvalidInput as exc:
         report.errors.append(RowError(1, exc.detail))
         return report
-    ordered, errors = validate_rows(rows)
+    ordered, errors = validate_rows(rows, within)
     report.rows = len(ordered)
     if errors:
         report.errors = errors

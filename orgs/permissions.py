@@ -59,7 +59,6 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     },
     COUNTY_ADMIN: {
         **_SUBTREE,
-        "orgs.organisation": EDIT,  # the import loads whole trees: the city's
         "indicators.indicatorset": READ,
         "indicators.dimension": READ,
         "indicators.indicator": READ,

@@ -41,7 +41,10 @@ def test_a_deactivated_admin_has_no_capability(tree):
 
 EXPECTED = {
     # model: (city admin, county admin)
-    "orgs.organisation": ({"view", "add", "change", "import"}, {"view", "add", "change"}),
+    "orgs.organisation": (
+        {"view", "add", "change", "import"},
+        {"view", "add", "change", "import"},
+    ),  # county: its own
     "orgs.user": ({"view", "add", "change"}, {"view", "add", "change"}),
     "indicators.indicatorset": ({"view", "add", "change"}, {"view"}),
     "indicators.indicator": ({"view", "add", "change", "delete"}, {"view"}),

@@ -3,6 +3,8 @@ every structural write goes through the locked service path (the tree stays vali
 
 from __future__ import annotations
 
+import pytest
+
 from orgs.models import Organisation
 from tests.helpers import assert_tree_valid, make_user
 from tests.orgs.admin_helpers import assert_not_found, client_for
@@ -142,11 +144,57 @@ def test_an_admin_cannot_change_its_own_unit(tree, admins):
     assert Organisation.objects.get(pk=tree.county.pk).name == "第1县"
 
 
-def test_only_the_city_admin_imports_a_tree(tree, admins):
+def test_the_city_and_county_admins_import_and_the_county_only_into_its_county(tree, admins):
     assert client_for(admins.city).get("/admin/orgs/organisation/import/").status_code == 200
     assert "导入" in client_for(admins.city).get(CHANGELIST).content.decode()
-    assert client_for(admins.county).get("/admin/orgs/organisation/import/").status_code == 403
-    assert "从 Excel / CSV 导入" not in client_for(admins.county).get(CHANGELIST).content.decode()
+    page = client_for(admins.county).get("/admin/orgs/organisation/import/")
+    assert page.status_code == 200 and "导入范围：<strong>第1县</strong>" in page.content.decode()
+    assert "从 Excel / CSV 导入" in client_for(admins.county).get(CHANGELIST).content.decode()
+    officials = make_user(tree.county, "leader", "county-leader-import")
+    assert client_for(officials).get("/admin/orgs/organisation/import/").status_code == 302
+
+
+def _import(client, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = ("code,name,level,kind,parent_code\n" + text).encode()
+    return client.post("/admin/orgs/organisation/import/", {"file": SimpleUploadedFile("units.csv", data)})
+
+
+def test_the_county_admin_imports_new_units_of_its_county(tree, admins):
+    response = _import(
+        client_for(admins.county),
+        "530401001009,新建村,village,村,530401001\n"
+        "530401001009001,新建村一组,group,村民小组,530401001009\n"
+        "530401,第1县,county,县,530400\n",  # the county itself, unchanged
+    )
+    assert response.status_code == 302
+    village = Organisation.objects.get(code="530401001009")
+    assert village.parent_id == tree.township.pk and village.county_id == tree.county.pk
+    assert Organisation.objects.get(code="530401001009001").parent_id == village.pk
+    assert_tree_valid(tree.city.tree_id)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("530402001009,他县新村,village,村,530402001\n", "上级编码“530402001”不在您管理的第1县范围内"),
+        ("530402001001,改名村,village,村,530402001\n", "编码“530402001001”是您管理的第1县以外的单位"),
+        ("530403,新县,county,县,530400\n", "上级编码“530400”不在您管理的第1县范围内"),
+        ("530499,无上级,city,市,\n", "“无上级”没有上级编码：只能导入您管理的第1县下属的单位"),
+    ],
+    ids=["under-another-county", "a-unit-of-another-county", "a-new-county", "a-root"],
+)
+def test_the_county_admin_cannot_import_outside_its_county_and_nothing_is_written(
+    tree, admins, rows, message
+):
+    before = list(Organisation.objects.order_by("pk").values_list("code", "name", "parent_id", "lft", "rght"))
+    response = _import(client_for(admins.county), "530401001009,好的村,village,村,530401001\n" + rows)
+    html = response.content.decode()
+    assert response.status_code == 200 and "未导入任何数据" in html
+    assert f"第 3 行：{message}" in html
+    after = list(Organisation.objects.order_by("pk").values_list("code", "name", "parent_id", "lft", "rght"))
+    assert after == before
 
 
 def test_the_city_admin_imports_a_csv_of_new_units(tree, admins):

@@ -194,13 +194,21 @@ def rota_meeting(world) -> Meeting:
     )
 
 
-def check_every_page(base: str, world, scenes, new_page, login, viewports, language: str) -> list[str]:
+def check_every_page(
+    base: str, world, scenes, new_page, login, viewports, language: str, part: str
+) -> list[str]:
+    """``part``: "work" (the public pages, the units' and townships' pages, the forms with their
+    errors) or "department" (the organisation departments' pages and 系统管理): two halves that
+    run side by side."""
+
     def open_page():
         page = new_page(viewports[0])
         page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
         return page
 
     problems: list[str] = []
+    if part == "department":
+        return department_pages(base, world, scenes, open_page, login, viewports, language)
     public = open_page()
     for name, url in [
         ("login", "/accounts/login/"),
@@ -213,7 +221,6 @@ def check_every_page(base: str, world, scenes, new_page, login, viewports, langu
         public.goto(base + url)
         problems += violations(public, f"{language} {name}", viewports)
 
-    meeting = rota_meeting(world)
     pages = {
         world.operator: [
             ("todo-operator", "/"),
@@ -244,6 +251,51 @@ def check_every_page(base: str, world, scenes, new_page, login, viewports, langu
             ("document-circular", "/documents/circular/"),
             ("document-score-sheet", f"/documents/score-sheet/{scenes.accepted.pk}/"),
         ],
+    }
+    for user, urls in pages.items():
+        page = open_page()
+        login(page, user)
+        for name, url in urls:
+            page.goto(base + url)
+            problems += violations(page, f"{language} {name}", viewports)
+
+    # A sheet saved with an error shows the error next to the indicator.
+    page = open_page()
+    login(page, world.operator)
+    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
+    page.locator("#sheet input[data-score]").first.fill("999")
+    with page.expect_navigation():
+        page.locator("button[name=do][value=save]").click()
+    problems += violations(page, f"{language} self-sheet-with-error", viewports)
+
+    # A workbook that is not one, uploaded from the sheet: the page that lists the problems.
+    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
+    page.set_input_files(
+        "#workbook-file",
+        files=[{"name": "sheet.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}],
+    )
+    with page.expect_navigation():
+        page.locator("#workbook button[type=submit]").click()
+    assert page.locator(".field-errors li").count() == 1
+    problems += violations(page, f"{language} workbook-refused", viewports)
+
+    # A site form sent with a unit of another county shows the error by the field.
+    page = open_page()
+    login(page, world.county_leader)
+    page.goto(f"{base}/sites/new/")
+    page.fill("#s-org", world.tree.far_village.code)
+    page.select_option("#s-kind", label=None, index=2)
+    page.fill("#s-highlight", "亮点")
+    with page.expect_navigation():
+        page.locator("main form.site-form button[type=submit]").click()
+    assert page.locator("#e-org").count() == 1
+    problems += violations(page, f"{language} site-form-with-error", viewports)
+    return problems
+
+
+def department_pages(base: str, world, scenes, open_page, login, viewports, language: str) -> list[str]:
+    meeting = rota_meeting(world)
+    pages = {
         world.admin: [
             ("todo-admin", "/"),
             ("calendar-admin", "/calendar/"),
@@ -293,57 +345,32 @@ def check_every_page(base: str, world, scenes, new_page, login, viewports, langu
             ("league-county", "/league/"),
         ],
     }
+    problems: list[str] = []
     for user, urls in pages.items():
         page = open_page()
         login(page, user)
         for name, url in urls:
             page.goto(base + url)
             problems += violations(page, f"{language} {name}", viewports)
-
-    # A sheet saved with an error shows the error next to the indicator.
-    page = open_page()
-    login(page, world.operator)
-    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
-    page.locator("#sheet input[data-score]").first.fill("999")
-    with page.expect_navigation():
-        page.locator("button[name=do][value=save]").click()
-    problems += violations(page, f"{language} self-sheet-with-error", viewports)
-
-    # A workbook that is not one, uploaded from the sheet: the page that lists the problems.
-    page.goto(f"{base}/assessments/{scenes.draft.pk}/sheet/self/")
-    page.set_input_files(
-        "#workbook-file",
-        files=[{"name": "sheet.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}],
-    )
-    with page.expect_navigation():
-        page.locator("#workbook button[type=submit]").click()
-    assert page.locator(".field-errors li").count() == 1
-    problems += violations(page, f"{language} workbook-refused", viewports)
-
-    # A site form sent with a unit of another county shows the error by the field.
-    page = open_page()
-    login(page, world.county_leader)
-    page.goto(f"{base}/sites/new/")
-    page.fill("#s-org", world.tree.far_village.code)
-    page.select_option("#s-kind", label=None, index=2)
-    page.fill("#s-highlight", "亮点")
-    with page.expect_navigation():
-        page.locator("main form.site-form button[type=submit]").click()
-    assert page.locator("#e-org").count() == 1
-    problems += violations(page, f"{language} site-form-with-error", viewports)
     return problems
 
 
-def test_every_page_passes_axe(live_server, transactional_db, scenes, world, new_page, login):
+@pytest.mark.parametrize("part", ["work", "department"])
+def test_every_page_passes_axe(live_server, transactional_db, scenes, world, new_page, login, part):
     """In Chinese, each page at desktop and at phone width."""
     cache.clear()
-    found = check_every_page(live_server.url, world, scenes, new_page, login, (DESKTOP, PHONE), "zh-hans")
+    found = check_every_page(
+        live_server.url, world, scenes, new_page, login, (DESKTOP, PHONE), "zh-hans", part
+    )
     assert found == []
 
 
-def test_every_page_passes_axe_in_english(live_server, transactional_db, scenes, world, new_page, login):
+@pytest.mark.parametrize("part", ["work", "department"])
+def test_every_page_passes_axe_in_english(
+    live_server, transactional_db, scenes, world, new_page, login, part
+):
     cache.clear()
-    assert check_every_page(live_server.url, world, scenes, new_page, login, (PHONE,), "en") == []
+    assert check_every_page(live_server.url, world, scenes, new_page, login, (PHONE,), "en", part) == []
 
 
 def test_failure_pages_pass_axe(live_server, transactional_db, new_page):

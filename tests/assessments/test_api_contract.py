@@ -183,7 +183,10 @@ def test_every_list_is_documented_as_the_paginated_object_it_answers(db, path):
 def test_refusals_are_documented_with_the_error_body(db):
     document = api_client_for(None).get("/api/schema/", {"format": "json"}).json()
     transitions = document["paths"]["/api/v1/assessments/{id}/transitions/"]["post"]["responses"]
-    assert set(transitions) == {"200", "400", "403", "404", "409"}
+    assert set(transitions) == {"200", "400", "403", "404", "409", "415"}
+    # every operation that reads a body says it may refuse a body of another media type
+    photos = document["paths"]["/api/v1/model-sites/{id}/photos/"]["post"]["responses"]
+    assert "415" in photos and "415" not in document["paths"]["/api/v1/progress/"]["get"]["responses"]
     body = transitions["409"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Error"}
     assert document["components"]["schemas"]["Error"]["required"] == ["detail"]

@@ -252,12 +252,7 @@ def check_every_page(
             ("document-score-sheet", f"/documents/score-sheet/{scenes.accepted.pk}/"),
         ],
     }
-    for user, urls in pages.items():
-        page = open_page()
-        login(page, user)
-        for name, url in urls:
-            page.goto(base + url)
-            problems += violations(page, f"{language} {name}", viewports)
+    problems += pages_as(pages, base, open_page, login, viewports, language)
 
     # A sheet saved with an error shows the error next to the indicator.
     page = open_page()
@@ -345,6 +340,11 @@ def department_pages(base: str, world, scenes, open_page, login, viewports, lang
             ("league-county", "/league/"),
         ],
     }
+    return pages_as(pages, base, open_page, login, viewports, language)
+
+
+def pages_as(pages: dict, base: str, open_page, login, viewports, language: str) -> list[str]:
+    """Each user's pages, logged in as that user: what axe finds on them."""
     problems: list[str] = []
     for user, urls in pages.items():
         page = open_page()

@@ -30,6 +30,7 @@ ERROR_DESCRIPTIONS = {
     403: "not logged in, or not allowed",
     404: "not found, or outside the caller's scope",
     409: "wrong state, stale version or a duplicate",
+    415: "the body's media type (its Content-Type) is not one the operation reads",
     429: "too many requests from this address",
 }
 
@@ -44,7 +45,8 @@ class ApiSchema(AutoSchema):
     answers all of it). An optional query parameter given empty counts as not given (``?level=``
     lists every level) unless it says otherwise (``page_size``). Every operation documents the
     errors it can give next to what it declares: 403 unless anyone may call it, 400 where it
-    reads a body or filters, 404 where the path names an object or the list is paged.
+    reads a body or filters, 404 where the path names an object or the list is paged, 415 where
+    it reads a body (one sent without a media type it reads).
     Operations declare further errors (409, 429) themselves."""
 
     def _lists(self) -> bool:
@@ -80,4 +82,6 @@ class ApiSchema(AutoSchema):
             codes.append(403)
         if "{" in self.path or paged:
             codes.append(404)
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append(415)
         return codes

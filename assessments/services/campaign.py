@@ -8,7 +8,7 @@ from django.db import transaction
 
 from orgs.models import Organisation, User
 from orgs.selectors import orgs_for_user
-from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope
+from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, date_input
 
 from .. import policy, windows
 from ..models import Assessment, Campaign, PaceTarget, Round, RoundExtension, Target, Window
@@ -91,16 +91,7 @@ def round_update(*, round: Round, actor: User, **changes) -> Round:  # noqa: A00
 
 
 def _close_date(value) -> dt.date:
-    if isinstance(value, str) and value.strip():
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput(
-                "新的截止日期格式应为 YYYY-MM-DD", fields={"closes": ["日期格式应为 YYYY-MM-DD"]}
-            ) from None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InvalidInput("请填写新的截止日期", fields={"closes": ["请填写新的截止日期"]})
-    return value
+    return date_input(value, field="closes", what="新的截止日期", missing="请填写新的截止日期")
 
 
 @transaction.atomic(durable=True)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orgs.models import Level, User
-from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, WrongState
+from yuxi_campaign.core.errors import DomainError, InvalidInput, NotAllowed, WrongState, date_input
 
 from .. import policy, rollups, windows
 from ..labels import ROLE_LABELS, action_zh, state_zh, zh
@@ -120,15 +120,13 @@ def _check(action: str, a: Assessment, actor: User | None, version) -> None:
 
 
 def _deadline(value) -> dt.date:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(
-                "整改期限格式应为 YYYY-MM-DD", fields={"deadline": ["日期格式应为 YYYY-MM-DD"]}
-            ) from None
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InvalidInput("“限期整改”需要填写整改期限", fields={"deadline": ["请填写整改期限"]})
+    value = date_input(
+        value,
+        field="deadline",
+        what="整改期限",
+        missing="“限期整改”需要填写整改期限",
+        missing_field="请填写整改期限",
+    )
     if value <= timezone.localdate():
         raise InvalidInput("整改期限应晚于今天", fields={"deadline": ["整改期限应晚于今天"]})
     return value

@@ -15,7 +15,14 @@ from django.utils import timezone
 from assessments.services import SIGNATURES, content_checked, upload_checked, upload_digest
 from assessments.storage import evidence_storage
 from orgs.models import Organisation, User
-from yuxi_campaign.core.errors import InvalidInput, NotAllowed, OutOfScope, WrongState
+from yuxi_campaign.core.errors import (
+    DATE_FORMAT,
+    InvalidInput,
+    NotAllowed,
+    OutOfScope,
+    WrongState,
+    date_input,
+)
 
 from .. import policy, selectors
 from ..models import Meeting, MeetingAttachment, MeetingStatus, MonthlyEvent
@@ -100,15 +107,7 @@ def _text(value, name: str) -> str:
 def _date(value, year: int, month: int) -> dt.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput(
-                "日期格式应为 YYYY-MM-DD", fields={"date": ["日期格式应为 YYYY-MM-DD"]}
-            ) from None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidInput("日期格式应为 YYYY-MM-DD", fields={"date": ["日期格式应为 YYYY-MM-DD"]})
+    value = date_input(value, field="date", what="日期", missing=DATE_FORMAT)
     if (value.year, value.month) != (year, month):
         message = f"会议日期 {value.isoformat()} 不在 {_month_label(year, month)}内"
         raise InvalidInput(message, fields={"date": [message]})

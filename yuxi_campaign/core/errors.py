@@ -4,6 +4,8 @@ Each kind declares its status and default code where it is defined."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class DomainError(Exception):
     status_code = 400
@@ -42,3 +44,20 @@ class StaleVersion(DomainError, status=409, code="stale_version"):
 
 class Frozen(DomainError, status=409, code="frozen"):
     """An indicator set that an assessment uses can no longer be edited."""
+
+
+DATE_FORMAT = "日期格式应为 YYYY-MM-DD"
+
+
+def date_input(value, *, field: str, what: str, missing: str, missing_field: str | None = None):
+    """A date given as a date or as ``YYYY-MM-DD`` (spaces around allowed), for a service's input
+    ``field``. A string that is no date: "{what}格式应为 YYYY-MM-DD"; nothing (an empty string
+    included), a datetime or anything else: ``missing`` (``missing_field`` by the field)."""
+    if isinstance(value, str) and value.strip():
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput(f"{what}格式应为 YYYY-MM-DD", fields={field: [DATE_FORMAT]}) from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidInput(missing, fields={field: [missing_field or missing]})
+    return value

@@ -41,7 +41,9 @@ def test_a_visitor_browses_the_showcase_on_a_phone(
     page.goto(f"{live_server.url}/showcase/")
     cards = page.locator(".site-card")
     assert cards.count() == 3
-    # every thumbnail loaded (a real image of its own size, not a broken link)
+    # every thumbnail loaded (a real image of its own size, not a broken link); lazy images below
+    # the first screen may still be on their way when the page's load event has fired
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
     assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     # one column, nothing wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -187,6 +187,9 @@ def test_refusals_are_documented_with_the_error_body(db):
     # every operation that reads a body says it may refuse a body of another media type
     photos = document["paths"]["/api/v1/model-sites/{id}/photos/"]["post"]["responses"]
     assert "415" in photos and "415" not in document["paths"]["/api/v1/progress/"]["get"]["responses"]
+    # and every operation says the edge may refuse it (a NUL byte in its query, say) with 400
+    operations = [op for path in document["paths"].values() for op in path.values() if "responses" in op]
+    assert operations and all("400" in op["responses"] for op in operations)
     body = transitions["409"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Error"}
     assert document["components"]["schemas"]["Error"]["required"] == ["detail"]

@@ -26,7 +26,10 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "invalid input: `detail` and the field errors",
+    400: (
+        "invalid input: `detail` and the field errors (also a NUL byte, JSON nested too deep or a "
+        "body too big, refused at the edge before any view)"
+    ),
     403: "not logged in, or not allowed",
     404: "not found, or outside the caller's scope",
     409: "wrong state, stale version or a duplicate",
@@ -44,9 +47,10 @@ class ApiSchema(AutoSchema):
     """Filters and pages belong to the list action alone (another action that answers a list
     answers all of it). An optional query parameter given empty counts as not given (``?level=``
     lists every level) unless it says otherwise (``page_size``). Every operation documents the
-    errors it can give next to what it declares: 403 unless anyone may call it, 400 where it
-    reads a body or filters, 404 where the path names an object or the list is paged, 415 where
-    it reads a body (one sent without a media type it reads).
+    errors it can give next to what it declares: 403 unless anyone may call it, 400 everywhere (the
+    edge refuses a NUL byte in any request; a body or filters besides), 404 where the path names an
+    object or the list is paged, 415 where it reads a body (one sent without a media type it
+    reads).
     Operations declare further errors (409, 429) themselves."""
 
     def _lists(self) -> bool:
@@ -73,11 +77,9 @@ class ApiSchema(AutoSchema):
         return operation
 
     def _error_codes(self) -> list[int]:
-        codes = []
+        # 400 on every operation: the edge refuses a NUL byte in any query string or body
+        codes = [400]
         paged = self._get_paginator() is not None
-        filtered = self._lists() and getattr(self.view, "filterset_class", None) is not None
-        if self.method != "GET" or filtered or paged:
-            codes.append(400)
         if not all(issubclass(p, AllowAny) for p in self.view.permission_classes):
             codes.append(403)
         if "{" in self.path or paged:

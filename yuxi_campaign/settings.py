@@ -220,6 +220,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "yuxi_campaign.core.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "yuxi_campaign.core.renderers.JSONRenderer",  # DRF's, and lists whose rows the database wrote
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_PARSER_CLASSES": [
         "yuxi_campaign.core.edge.SafeJSONParser",

@@ -3,6 +3,8 @@ transitions (one or many) and event log. Each write is one service call."""
 
 from __future__ import annotations
 
+import functools
+
 from django.utils import timezone
 from django.utils.functional import empty
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 
 from orgs.selectors import org_get_for_user
 from yuxi_campaign.core.errors import InvalidInput, OutOfScope
+from yuxi_campaign.core.renderers import JsonRows
 from yuxi_campaign.core.schema import errors
 
 from .. import listing, selectors, services
@@ -21,7 +24,7 @@ from ..filters import AssessmentFilter
 from ..models import Assessment, Event, Round, Stage
 from . import workbooks as workbook_api
 from .serializers import (
-    AssessmentRowSerializer,
+    AssessmentRowWriter,
     AssessmentSerializer,
     BulkResultSerializer,
     BulkTransitionSerializer,
@@ -71,10 +74,16 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request):
         # Queries: the counts per round (kept briefly for a big scope) + one page per round it spans
         # (usually one: unit, parent and round joined; pending objections as EXISTS), in index order.
-        rows = listing.RoundFirstRows(self.filter_queryset(self.get_queryset()))
+        # The database writes each row's JSON; the answer splices the rows in as they are.
+        now = timezone.now()
+        rows = listing.RoundFirstRows(
+            self.filter_queryset(self.get_queryset()),
+            rows=functools.partial(listing.json_rows, now=now),
+            fields=listing.JSON_ROW_FIELDS,
+        )
         page = self.paginate_queryset(rows)
-        context = {**self.get_serializer_context(), "user": _resolved(request.user)}
-        return self.get_paginated_response(AssessmentRowSerializer(page, many=True, context=context).data)
+        write = AssessmentRowWriter(user=_resolved(request.user), now=now)
+        return self.get_paginated_response(JsonRows([write(row) for row in page]))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user, "now": timezone.now()}

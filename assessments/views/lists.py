@@ -51,16 +51,11 @@ def assessment_list(request):
     )
     f = applied(filterset)
     page = Paginator(listing.RoundFirstRows(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    actions = listing.Actions(request.user, timezone.now())
     rows = [
         (
             {**row, "state_label": STATE_LABELS[row["state"]], "target_label": TARGET_LABELS[row["target"]]},
-            policy.allowed_actions(
-                request.user,
-                listing.RowView.of(row),
-                now=now,
-                has_pending_objection=row["has_pending_objection"],
-            ),
+            actions(row),
         )
         for row in page
     ]

@@ -148,38 +148,51 @@ def test_a_filter_that_can_match_nothing_is_an_empty_list_not_an_error(world):
     assert response.json()["count"] == 0 and response.json()["results"] == []
 
 
-def test_a_list_row_is_written_as_each_field_of_its_serializer_would_write_it(world):
-    """The list's rows are written straight from the row (no field by field): the same JSON the
-    declared fields give, for totals of any number of places, instants in any zone and blanks."""
+def test_the_rows_the_database_writes_are_what_the_detail_answers_field_for_field(world):
+    """The list's rows are JSON the database wrote (and Python finished): for work in every
+    state, totals of any value, a failed veto, a blank outcome, an instant with microseconds and a
+    unit name that JSON must escape, each row is the detail's answer, key for key and in order."""
     import datetime as dt
     from decimal import Decimal
 
-    from django.utils import timezone
-    from rest_framework import serializers
+    from tests.assessments.helpers import every_kind_of_work
 
-    from assessments.api.serializers import AssessmentRowSerializer
+    work = every_kind_of_work(world)
+    Organisation.objects.filter(pk=world.tree.village.pk).update(name='北"村\\ 🌾\t组')
+    Assessment.objects.filter(pk=work.fill.pk).update(
+        self_total=Decimal("85.5"), review_total=Decimal("0"), final_score=Decimal("100"), veto_failed=True
+    )
+    Assessment.objects.filter(pk=work.decide.pk).update(recheck_total=Decimal("60.12"), outcome="")
+    Assessment.objects.filter(pk=work.objection_on.pk).update(
+        notice_ends_at=dt.datetime(2024, 5, 1, 8, 30, 15, 250, tzinfo=dt.UTC)
+    )
+    for user in (world.operator, world.leader, world.county_reviewer, world.admin, work.city_reviewer):
+        client = api_client_for(user)
+        response = client.get(LIST, {"page_size": 1000})
+        assert response["Content-Type"] == "application/json"
+        rows = response.json()["results"]
+        assert rows, user.username
+        for row in rows:
+            detail = client.get(f"{LIST}{row['id']}/").json()
+            assert list(row.items()) == list(detail.items()), (user.username, row["id"])
+    admin_rows = {r["id"]: r for r in api_client_for(world.admin).get(LIST).json()["results"]}
+    assert admin_rows[work.fill.pk]["org_name"] == '北"村\\ 🌾\t组'
+    assert (admin_rows[work.fill.pk]["self_total"], admin_rows[work.fill.pk]["final_score"]) == (
+        "85.50",
+        "100.00",
+    )
+    assert admin_rows[work.fill.pk]["veto_failed"] is True
+    assert admin_rows[work.decide.pk]["outcome"] is None
+    assert admin_rows[work.rectifying.pk]["rectify_deadline"] is not None
 
-    a = drive_to(world.declare(), "in_notice", cast=world.cast)
-    (row,) = listing_rows(world.admin)
-    east = dt.timezone(dt.timedelta(hours=8))
-    variants = [
-        row,
-        {**row, "self_total": Decimal("85.5"), "review_total": Decimal("0.00")},
-        {**row, "final_score": Decimal("99.999"), "review_total": Decimal("-0")},
-        {**row, "recheck_total": Decimal("60.125"), "final_score": None, "outcome": ""},
-        {**row, "notice_ends_at": dt.datetime(2024, 5, 1, 8, 30, tzinfo=east)},
-        {**row, "rectify_deadline": dt.date(2024, 6, 1), "state": "rectifying"},
-        {**row, "notice_ends_at": None, "state": "draft", "veto_failed": True},
-    ]
-    for user in (world.admin, world.leader, world.operator, world.county_reviewer):
-        context = {"user": user, "now": timezone.now()}
-        for variant in variants:
-            fast = AssessmentRowSerializer(context=context).to_representation(variant)
-            field_by_field = serializers.Serializer.to_representation(
-                AssessmentRowSerializer(context=context), variant
-            )
-            assert list(fast.items()) == list(field_by_field.items()), (user.username, variant)
-    assert a.pk == row["id"]
+
+def test_the_list_renders_in_the_browsable_api_too(world):
+    """The rows the database wrote go into the browsable API's page as into the JSON answer."""
+    a = world.declare()
+    client = api_client_for(world.admin)
+    page = client.get(LIST, {"format": "api"})
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert f"&quot;id&quot;: {a.pk},\n" in page.content.decode()  # indented, as the rest of the page
 
 
 def listing_rows(user) -> list[dict]:

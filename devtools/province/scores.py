@@ -148,33 +148,61 @@ SCORE_COLUMNS = (
 )
 
 
-def scores_insert(*, rows: list[tuple]) -> None:
-    """Insert score rows given as tuples in ``SCORE_COLUMNS`` order, without model instances:
-    COPY on PostgreSQL (executemany there is one round trip per row, even pipelined), one
-    executemany elsewhere."""
+# The columns the load writes; the others of each table are null (nullable, none to fill).
+ASSESSMENT_COLUMNS = (
+    "id",
+    "org",
+    "round",
+    "target",
+    "indicator_set",
+    "state",
+    "version",
+    "self_total",
+    "review_total",
+    "final_score",
+    "veto_failed",
+    "outcome",
+    "notice_started_at",
+    "notice_ends_at",
+    "created_at",
+    "updated_at",
+)
+TITLE_COLUMNS = ("id", "org", "kind", "round", "assessment", "status", "granted_at", "warnings")
+
+
+def _rows_copy(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples in ``names`` order) without model instances: COPY on PostgreSQL
+    (executemany there is one round trip per row, even pipelined), one executemany elsewhere."""
     if rows:
-        columns = [Score._meta.get_field(name).column for name in SCORE_COLUMNS]
-        loads.rows_copy(table=Score._meta.db_table, columns=columns, rows=rows)
+        columns = [model._meta.get_field(name).column for name in names]
+        loads.rows_copy(table=model._meta.db_table, columns=columns, rows=rows)
+
+
+def scores_insert(*, rows: list[tuple]) -> None:
+    """Insert score rows given as tuples in ``SCORE_COLUMNS`` order."""
+    _rows_copy(Score, SCORE_COLUMNS, rows)
 
 
 @dataclass
 class ScoresPlan:
-    """A tree's year of scores, generated and numbered but not written: the assessments and titles
-    (ids reserved), the score rows (``SCORE_COLUMNS`` tuples) and titles, in chunks of ``CHUNK``
-    units, and how many units were already assessed."""
+    """A tree's year of scores, generated and numbered but not written: per chunk of ``CHUNK``
+    units the assessment, score and title rows (tuples in ``ASSESSMENT_COLUMNS``,
+    ``SCORE_COLUMNS`` and ``TITLE_COLUMNS`` order, ids reserved), and how many units were
+    already assessed."""
 
-    chunks: list[tuple[list[Assessment], list[tuple], list[Title]]] = field(default_factory=list)
+    chunks: list[tuple[list[tuple], list[tuple], list[tuple]]] = field(default_factory=list)
     skipped: int = 0
 
 
 def scores_plan(*, tree_id: int, round: Round, plans: dict[tuple[str, str], SheetPlan]) -> ScoresPlan:  # noqa: A002 - the domain word
     """Generate the sheets of every unit below the root of ``tree_id`` that has no assessment in
-    ``round`` (``unit_scores``) and everything ``scores_write`` writes. Reads the tree and reserves
+    ``round`` (``unit_scores``) and the rows ``scores_write`` writes. Reads the tree and reserves
     the ids; writes no row."""
     now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
     notice_started = now - dt.timedelta(days=round.notice_days + 3)
     notice_ended = notice_started + dt.timedelta(days=round.notice_days)
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamp, started, ended = adapt(now), adapt(notice_started), adapt(notice_ended)
     units = list(
         Organisation.objects.filter(tree_id=tree_id, level__in=SCORED_LEVELS)
         .order_by("lft")
@@ -192,47 +220,53 @@ def scores_plan(*, tree_id: int, round: Round, plans: dict[tuple[str, str], Shee
     plan = ScoresPlan(skipped=len(units) - len(todo))
     ids = iter(loads.ids_reserve(Assessment, len(todo)))
     for chunk in _chunks(todo, CHUNK):
-        assessments: list[Assessment] = []
+        assessments: list[tuple] = []
         rows: list[tuple] = []
+        named: list[tuple[int, int]] = []  # (assessment, unit)
         for org_id, code, level, area in chunk:
             sheet = plans[level, area]
             generated = unit_scores(code=code, year=round.year, plan=sheet)
             if generated.state == State.NAMED and org_id in titled:
                 generated.state = State.ACCEPTED  # one active 达标 title per unit
-            named = generated.state == State.NAMED
-            a = Assessment(
-                pk=next(ids),
-                org_id=org_id,
-                round=round,
-                target=Target.STANDARD,
-                indicator_set_id=sheet.indicator_set_id,
-                state=generated.state,
-                version=3,  # declared, self sheet saved, review sheet saved
-                self_total=generated.self_total,
-                review_total=generated.review_total,
-                final_score=generated.review_total,
-                veto_failed=generated.veto_failed,
-                outcome=generated.outcome,
-                notice_started_at=notice_started if named else None,
-                notice_ends_at=notice_ended if named else None,
+            pk, is_named = next(ids), generated.state == State.NAMED
+            assessments.append(
+                (
+                    pk,
+                    org_id,
+                    round.pk,
+                    Target.STANDARD.value,
+                    sheet.indicator_set_id,
+                    generated.state,
+                    3,  # declared, self sheet saved, review sheet saved
+                    generated.self_total,
+                    generated.review_total,
+                    generated.review_total,  # the final score
+                    generated.veto_failed,
+                    generated.outcome,
+                    started if is_named else None,
+                    ended if is_named else None,
+                    stamp,
+                    stamp,
+                )
             )
-            assessments.append(a)
-            rows.extend(_score_rows(a.pk, sheet, generated, stamp))
-        titles = [
-            Title(
-                org_id=a.org_id,
-                kind=Target.STANDARD,
-                round=round,
-                assessment=a,
-                status=TitleStatus.ACTIVE,
-                granted_at=now,
-            )
-            for a in assessments
-            if a.state == State.NAMED
-        ]
-        for title, pk in zip(titles, loads.ids_reserve(Title, len(titles)), strict=True):
-            title.pk = pk
-        plan.chunks.append((assessments, rows, titles))
+            if is_named:
+                named.append((pk, org_id))
+            rows.extend(_score_rows(pk, sheet, generated, stamp))
+        plan.chunks.append((assessments, rows, named))
+    # the titles' ids in one draw (SQLite draws after the highest id stored: once per plan)
+    title_ids = iter(loads.ids_reserve(Title, sum(len(named) for _a, _r, named in plan.chunks)))
+    active = TitleStatus.ACTIVE.value
+    plan.chunks = [
+        (
+            assessments,
+            rows,
+            [
+                (next(title_ids), org_id, Target.STANDARD.value, round.pk, pk, active, stamp, 0)
+                for pk, org_id in named
+            ],
+        )
+        for assessments, rows, named in plan.chunks
+    ]
     return plan
 
 
@@ -245,13 +279,13 @@ def _score_rows(assessment_id: int, sheet: SheetPlan, generated: UnitScores, sta
 
 
 def scores_write(plan: ScoresPlan) -> ScoresResult:
-    """Write a ``scores_plan``: per chunk the assessments, their scores (COPY on PostgreSQL) and
-    titles, each row once. A fixed number of queries per 2,000 units, none per unit."""
+    """Write a ``scores_plan``: per chunk the assessments, their scores and titles (COPY on
+    PostgreSQL), each row once. A fixed number of queries per 2,000 units, none per unit."""
     result = ScoresResult(skipped=plan.skipped)
     for assessments, rows, titles in plan.chunks:
-        loads.instances_copy(assessments)  # ids reserved by the plan: no INSERT … RETURNING
+        _rows_copy(Assessment, ASSESSMENT_COLUMNS, assessments)
         scores_insert(rows=rows)
-        loads.instances_copy(titles)
+        _rows_copy(Title, TITLE_COLUMNS, titles)
         result.assessments += len(assessments)
         result.scores += len(rows)
         result.titles += len(titles)

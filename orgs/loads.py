@@ -7,8 +7,10 @@ row is written, so there is no second pass of UPDATEs over the new rows."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -42,17 +44,42 @@ _RGHT = ORG_COLUMNS.index("rght")
 _ANCESTOR_OF_LEVEL = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
 
-def ids_reserve(model: type[Model], count: int) -> list[int]:
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for a bulk load: the load builds hundreds of thousands of
+    rows that form no cycles (reference counting frees them), and each collection walked them all
+    again (a third of a province's planning time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def ids_reserve(model: type[Model], count: int, *, exclusive: bool = False) -> range | list[int]:
     """``count`` primary keys that no other insert will take. PostgreSQL: drawn from the table's
     own sequence (so the sequence is past them afterwards, whatever else draws from it meanwhile);
-    SQLite: after the highest id and the AUTOINCREMENT counter (the caller holds the write lock,
-    and an explicit id moves the counter on)."""
+    ``exclusive``: the caller holds a lock that keeps every other insert into the table out (the
+    tree lock, for units), so the sequence is moved past one block at once instead of drawing
+    ``count`` times (0.8 s for a province's 164,000 units). SQLite: after the highest id and the
+    AUTOINCREMENT counter (the caller holds the write lock, and an explicit id moves the counter
+    on)."""
     if count <= 0:
         return []
     table = model._meta.db_table
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if exclusive:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s),"
+                    " nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+                    [table, pk, table, pk, count],
+                )
+                last = cursor.fetchone()[0]
+                return range(last - count + 1, last + 1)
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [table, pk, count],
@@ -63,7 +90,7 @@ def ids_reserve(model: type[Model], count: int) -> list[int]:
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
             row = cursor.fetchone()
             top = max(top, row[0] if row else 0)
-    return list(range(top + 1, top + 1 + count))
+    return range(top + 1, top + 1 + count)
 
 
 def codes_q(codes: Iterable[str]) -> Q:

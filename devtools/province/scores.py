@@ -296,4 +296,5 @@ def year_of_scores(*, tree_id: int, round: Round, plans: dict[tuple[str, str], S
     """A standard assessment with self and review sheets for every unit below the root of
     ``tree_id`` that has none in ``round``; named ones get an active 达标 title unless they already
     hold one. A fixed number of queries per 2,000 units, none per unit."""
-    return scores_write(scores_plan(tree_id=tree_id, round=round, plans=plans))
+    with loads.gc_paused():
+        return scores_write(scores_plan(tree_id=tree_id, round=round, plans=plans))

@@ -173,3 +173,16 @@ def test_the_admin_unit_list_costs_the_same_queries_for_10_and_1000_units(db, ad
     orgs_bulk_load(rows=tree_rows(counties=3, townships=6, villages=6, groups=9))
     assert Organisation.objects.count() > 1000
     assert [queries({}), queries({"level__exact": "village"}), queries({"q": "1-1"})] == few
+
+
+@pytest.mark.parametrize("whole_file", [True, False], ids=["every unit again", "two units of five"])
+def test_a_renamed_unit_is_found_whether_the_file_holds_every_unit_or_a_few(db, whole_file):
+    """Stored units are matched by code either way: read all at once (no more stored than the
+    file holds) or looked up by code (more stored than the file holds)."""
+    import_orgs(GOOD.encode(), "tree.csv")
+    lines = GOOD.replace("大黑冲村,village", "大黑冲社区,village").splitlines(keepends=True)
+    again = "".join(lines) if whole_file else HEADER + "".join(lines[3:5])
+    result = import_orgs(again.encode(), "again.csv").result
+    assert (result.created, result.renamed, result.unchanged) == (0, 1, 4 if whole_file else 1)
+    assert Organisation.objects.get(code="530423201202").name == "大黑冲社区"
+    assert Organisation.objects.count() == 5

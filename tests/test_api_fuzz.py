@@ -6,6 +6,7 @@ that matches the documented schema (the paginated object for a list, the error b
 refusal), and no request the schema rules out accepted."""
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -19,10 +20,12 @@ PERSONAS = {
 }
 
 
-@pytest.fixture
-def scene(db, keep_test_connection):
+@pytest.fixture(scope="module")
+def shared_scene(django_db_setup, django_db_blocker):
     """The tree of one county, the default sets and campaign, and a village's draft (so that
-    some generated ids name a real assessment)."""
+    some generated ids name a real assessment), built once for the module in a transaction that is
+    rolled back at its end; each test runs in a savepoint inside it (``db``), so what one test's
+    requests write is undone before the next."""
     from assessments.models import Round
     from assessments.services import assessment_declare, campaign_install_default
     from indicators.services import indicator_sets_install_defaults
@@ -31,21 +34,34 @@ def scene(db, keep_test_connection):
     from tests.assessments.helpers import rounds_open
     from tests.helpers import make_user, tree_rows
 
-    orgs_bulk_load(rows=tree_rows(counties=1, townships=1, villages=1, groups=1))
-    indicator_sets_install_defaults(years=(2024,))
-    campaign_install_default()
-    rounds_open()  # the round's windows open today: the draft can be declared
-    users = {
-        name: make_user(Organisation.objects.get(code=code), role)
-        for name, (code, role) in ((k, v) for k, v in PERSONAS.items() if v)
-    }
-    assessment_declare(
-        org=Organisation.objects.get(code="530401001001"),
-        round=Round.objects.get(year=2024),
-        target="standard",
-        actor=users["operator"],
-    )
-    return users
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as Django's TestCase marks its own: services' durable blocks nest
+        outer.__enter__()
+        try:
+            orgs_bulk_load(rows=tree_rows(counties=1, townships=1, villages=1, groups=1))
+            indicator_sets_install_defaults(years=(2024,))
+            campaign_install_default()
+            rounds_open()  # the round's windows open today: the draft can be declared
+            users = {
+                name: make_user(Organisation.objects.get(code=code), role)
+                for name, (code, role) in ((k, v) for k, v in PERSONAS.items() if v)
+            }
+            assessment_declare(
+                org=Organisation.objects.get(code="530401001001"),
+                round=Round.objects.get(year=2024),
+                target="standard",
+                actor=users["operator"],
+            )
+            yield users
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def scene(shared_scene, db, keep_test_connection):
+    return shared_scene
 
 
 @pytest.fixture(params=list(PERSONAS))

@@ -12,9 +12,9 @@ one source of a list's count: one grouped query, kept briefly in the cache for b
 
 Rows are ``.values()`` dicts (no model instance per row); ``RowView`` lets the rules of
 ``policy`` read a row as they read an assessment, and ``Actions`` asks them once per distinct case.
-For the API, ``json_rows`` has the database write each row's fields as JSON text, and
-``JsonRowWriter`` adds what only Python knows (instants, actions): no field goes through Python
-one by one."""
+For the API, ``json_rows`` has the database write each row's fields as JSON text; the API adds
+``allowed_actions``, the one field only Python knows (``api.serializers.AssessmentRowWriter``): no
+field goes through Python one by one."""
 
 from __future__ import annotations
 

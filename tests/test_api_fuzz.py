@@ -1,13 +1,14 @@
 """Schemathesis walks the OpenAPI schema and sends generated requests, valid and invalid, to
 every endpoint, reads and writes, as each persona: nobody, a village's operator, a township's
-leader and the city's administrator. Every answer must be what the schema says
+leader and the city's administrator; and every boundary case schemathesis derives from the schema,
+once an operation, as the administrator. Every answer must be what the schema says
 (``tests.openapi.CHECKS``): no server error, a documented status code and content type, a body
 that matches the documented schema (the paginated object for a list, the error body for a
 refusal), and no request the schema rules out accepted."""
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 
 from tests.openapi import CHECKS, schema
@@ -64,25 +65,52 @@ def scene(shared_scene, db, keep_test_connection):
     return shared_scene
 
 
-@pytest.fixture(params=list(PERSONAS))
-def headers(request, scene) -> dict:
-    user = scene.get(request.param)
+def token_headers(user) -> dict:
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"} if user else {}
 
+
+@pytest.fixture(params=list(PERSONAS))
+def headers(request, scene) -> dict:
+    return token_headers(scene.get(request.param))
+
+
+@pytest.fixture
+def admin_headers(scene) -> dict:
+    return token_headers(scene["admin"])
+
+
+# Generated requests (hypothesis's own phases) go out as every persona. The boundary cases
+# schemathesis derives from the schema (its coverage phase: explicit examples, the same for every
+# persona, about a hundred an operation) go out once, as the administrator, whose scope lets every
+# request reach the validation that the cases probe.
+GENERATED = [Phase.generate, Phase.target, Phase.shrink]
+QUIET = {"deadline": None, "suppress_health_check": list(HealthCheck)}
 
 reads = schema.include(method="GET")
 
 
 @reads.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=6, phases=GENERATED, **QUIET)
 def test_read_endpoints_answer_as_documented(case, headers):
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@reads.parametrize()
+@settings(phases=[Phase.explicit], **QUIET)
+def test_read_endpoints_answer_every_boundary_case_as_documented(case, admin_headers):
+    case.call_and_validate(headers=admin_headers, checks=CHECKS)
 
 
 writes = schema.exclude(method=["GET", "HEAD", "OPTIONS"])
 
 
 @writes.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, phases=GENERATED, **QUIET)
 def test_write_endpoints_answer_as_documented(case, headers):
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@writes.parametrize()
+@settings(phases=[Phase.explicit], **QUIET)
+def test_write_endpoints_answer_every_boundary_case_as_documented(case, admin_headers):
+    case.call_and_validate(headers=admin_headers, checks=CHECKS)

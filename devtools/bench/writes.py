@@ -22,9 +22,13 @@ from demo.rounds import round_make_current
 from orgs.models import Role
 from orgs.services import official_save
 
-from .table import RUNS, Ratio
+from .table import Ratio
 
-ROUNDS = 3  # of RUNS runs each, alternating the demo database and this one
+# Rounds, each a fresh process per database, alternating; WRITE_RUNS runs in each. One write is
+# a single 10–20 ms operation whose time moves by a fifth from one process to the next: three
+# rounds of five runs let the ratio wander from 0.8× to 1.3× between two runs of the bench.
+ROUNDS = 9
+WRITE_RUNS = 9
 
 
 def writes_ms(*, year: int) -> dict[str, float]:
@@ -53,7 +57,7 @@ def _writes_ms(*, year: int) -> dict[str, float]:
         raise RuntimeError(f"no reviewed village assessment in {year}")
     parent = a.org.parent.code
     saves, accepts = [], []
-    for _ in range(RUNS):
+    for _ in range(WRITE_RUNS):
         with _run():
             operator, _ = official_save(username="bench_operator", org_code=a.org.code, role=Role.OPERATOR)
             leader, _ = official_save(username="bench_leader", org_code=parent, role=Role.LEADER)
@@ -77,18 +81,19 @@ def _writes_ms(*, year: int) -> dict[str, float]:
             transaction.set_rollback(True)
     saves.sort()
     accepts.sort()
-    return {"sheet_save": saves[RUNS // 2], "transition": accepts[RUNS // 2], "rows": len(rows)}
+    return {"sheet_save": saves[WRITE_RUNS // 2], "transition": accepts[WRITE_RUNS // 2], "rows": len(rows)}
 
 
-def demo_database_url() -> str:
-    """The demo's database beside the province's: ``<name>_demo`` on the same server, or a
-    SQLite file beside the province's."""
+def database_url(*, demo: bool = False) -> str:
+    """This database's URL, or (``demo``) the demo's beside it: ``<name>_demo`` on the same
+    server, or a SQLite file beside the province's."""
     db = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
         user, host, port = db.get("USER") or "", db.get("HOST") or "", db.get("PORT") or 5432
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}_demo"
-    return f"sqlite:///{Path(db['NAME']).with_suffix('')}-demo.sqlite3"
+        return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}{'_demo' if demo else ''}"
+    name = Path(db["NAME"])
+    return f"sqlite:///{name.with_suffix('')}-demo.sqlite3" if demo else f"sqlite:///{name}"
 
 
 def _ensure_postgres_database(name: str) -> None:
@@ -113,17 +118,28 @@ def _manage(url: str, *args: str) -> str:
 
 def write_ratios(*, year: int) -> list[Ratio]:
     """The demo database (migrated and seeded here, idempotently) against this one."""
-    url = demo_database_url()
+    url = database_url(demo=True)
     if connection.vendor == "postgresql":
         _ensure_postgres_database(settings.DATABASES["default"]["NAME"] + "_demo")
     _manage(url, "migrate", "--no-input", "--verbosity", "0")
     _manage(url, "seed_demo")
-    # The demo's runs (another process) and this database's alternate, ROUNDS times: a machine
-    # busy with something else then slows both sides alike; the median of the rounds counts.
+    # The demo's runs and this database's alternate, ROUNDS times, each side in a fresh process
+    # of its own (this long-lived one, after the loads and the endpoints, saved a sheet a fifth
+    # slower than a fresh one did on the same database): a machine busy with something else then
+    # slows both sides alike; the median of the rounds counts.
+    here_url = database_url()
+
+    def measured(db_url: str) -> dict:
+        return json.loads(_manage(db_url, "bench_writes", "--year", str(year)).strip().splitlines()[-1])
+
     demos, heres = [], []
-    for _ in range(ROUNDS):
-        demos.append(json.loads(_manage(url, "bench_writes", "--year", str(year)).strip().splitlines()[-1]))
-        heres.append(writes_ms(year=year))
+    for n in range(ROUNDS):  # each side first in every other round
+        if n % 2:
+            heres.append(measured(here_url))
+            demos.append(measured(url))
+        else:
+            demos.append(measured(url))
+            heres.append(measured(here_url))
     demo = {key: statistics.median(d[key] for d in demos) for key in ("sheet_save", "transition")}
     here = {key: statistics.median(h[key] for h in heres) for key in ("sheet_save", "transition")}
     rows = heres[0]["rows"]

@@ -7,4 +7,5 @@ def fewer_timed_runs(monkeypatch):
     three runs of each timing instead of the benchmark's own count."""
     monkeypatch.setattr("devtools.bench.endpoints.ENDPOINT_RUNS", 3)
     monkeypatch.setattr("devtools.bench.loads.RUNS", 3)
-    monkeypatch.setattr("devtools.bench.writes.RUNS", 3)
+    monkeypatch.setattr("devtools.bench.writes.WRITE_RUNS", 3)
+    monkeypatch.setattr("devtools.bench.writes.ROUNDS", 1)

@@ -150,7 +150,7 @@ class _RowJson(Func):
                     f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
                     f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE '.' || to_char({utc}, 'US') END"
                 )
-                return f"COALESCE('\"' || {text} || 'Z\"', 'null')", 4
+                return f"COALESCE('\"' || {text} || 'Z\"', 'null')", 3
             return f"COALESCE('\"' || replace({x}, ' ', 'T') || 'Z\"', 'null')", 1  # stored in UTC
         raise ValueError(how)
 
